@@ -1,0 +1,34 @@
+"""The read-only database: engine, session, and the SessionDep alias."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session, create_engine
+
+
+def open_engine(db_path: Path) -> Engine:
+    """An engine that can only read db_path; the file is never written while served."""
+    url = f"sqlite:///file:{db_path.resolve()}?mode=ro&uri=true"
+    return create_engine(url, connect_args={"check_same_thread": False})
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request on the engine of the data being served."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def raw_connection(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under a session, for the search module's own SQL."""
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
+
+
+SessionDep = Annotated[Session, Depends(get_session)]

@@ -1,0 +1,91 @@
+"""One error path, two renderings: problem+json under /api/, an error page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("glossary")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemError(Exception):
+    """An RFC 9457 problem to answer with; errors name the fields at fault."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        title: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title or HTTPStatus(status).phrase
+        self.detail = detail
+        self.errors = errors or []
+
+
+def problem_body(status: int, title: str, detail: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "about:blank", "title": title, "status": status, "detail": detail, "errors": errors}
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path in ("/oembed", "/healthz", "/openapi.json")
+
+
+def _respond(request: Request, status: int, title: str, detail: str, errors: list[dict[str, Any]],
+             headers: dict[str, str] | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse(problem_body(status, title, detail, errors), status_code=status,
+                            media_type=PROBLEM_JSON, headers=headers)
+    from app.routes.pages import render_error
+
+    return render_error(request, status=status, detail=detail, headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    head, rest = (parts[0], parts[1:]) if parts else ("", [])
+    path = head
+    for part in rest:
+        path += f"[{part}]" if part.isdigit() else f".{part}"
+    return path
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error through one place."""
+
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, error: ProblemError) -> Response:
+        return _respond(request, error.status, error.title, error.detail, error.errors)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> Response:
+        errors = [
+            {"field": _field(tuple(item["loc"])), "message": item["msg"], "type": item["type"]}
+            for item in error.errors()
+        ]
+        names = ", ".join(e["field"] for e in errors) or "request"
+        return _respond(request, 422, "Invalid request", f"invalid value for {names}", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        status = error.status_code
+        detail = error.detail if isinstance(error.detail, str) else HTTPStatus(status).phrase
+        return _respond(request, status, HTTPStatus(status).phrase, detail, [],
+                        headers=getattr(error, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return _respond(request, 500, "Internal Server Error", "an unexpected error occurred", [])

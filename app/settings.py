@@ -1,0 +1,44 @@
+"""One Settings class, read from GLOSSARY_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+
+
+class Settings(BaseSettings):
+    """Where the data is, where its database goes, and how the site names itself."""
+
+    model_config = SettingsConfigDict(env_prefix="GLOSSARY_", frozen=True)
+
+    data: Path = ROOT / "data" / "glossary.yaml"
+    db: Path | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    embed_origins: str = "*"
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("GLOSSARY_BASE_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file: GLOSSARY_DB, or one under .cache/ named after the YAML."""
+        if self.db is not None:
+            return self.db
+        return ROOT / ".cache" / f"{self.data.stem}.sqlite"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()
