@@ -34,8 +34,16 @@ class ProblemError(Exception):
         self.errors = errors or []
 
 
-def problem_body(status: int, title: str, detail: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "about:blank", "title": title, "status": status, "detail": detail, "errors": errors}
+def problem_body(
+    status: int, title: str, detail: str, errors: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "errors": errors,
+    }
 
 
 def _wants_json(request: Request) -> bool:
@@ -43,11 +51,21 @@ def _wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path in ("/oembed", "/healthz", "/openapi.json")
 
 
-def _respond(request: Request, status: int, title: str, detail: str, errors: list[dict[str, Any]],
-             headers: dict[str, str] | None = None) -> Response:
+def _respond(
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, Any]],
+    headers: dict[str, str] | None = None,
+) -> Response:
     if _wants_json(request):
-        return JSONResponse(problem_body(status, title, detail, errors), status_code=status,
-                            media_type=PROBLEM_JSON, headers=headers)
+        return JSONResponse(
+            problem_body(status, title, detail, errors),
+            status_code=status,
+            media_type=PROBLEM_JSON,
+            headers=headers,
+        )
     from app.routes.pages import render_error
 
     return render_error(request, status=status, detail=detail, headers=headers)
@@ -82,8 +100,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, error: StarletteHTTPException) -> Response:
         status = error.status_code
         detail = error.detail if isinstance(error.detail, str) else HTTPStatus(status).phrase
-        return _respond(request, status, HTTPStatus(status).phrase, detail, [],
-                        headers=getattr(error, "headers", None))
+        return _respond(
+            request,
+            status,
+            HTTPStatus(status).phrase,
+            detail,
+            [],
+            headers=getattr(error, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:

@@ -9,10 +9,16 @@ LANGS: tuple[Lang, ...] = ("ja", "en")
 
 STRINGS: dict[str, dict[Lang, str]] = {
     "search": {"ja": "検索", "en": "Search"},
-    "search_placeholder": {"ja": "用語を検索(漢字・かな・ローマ字・英語)", "en": "Search terms (English, Japanese, romaji)"},
+    "search_placeholder": {
+        "ja": "用語を検索(漢字・かな・ローマ字・英語)",
+        "en": "Search terms (English, Japanese, romaji)",
+    },
     "search_results_for": {"ja": "「{q}」の検索結果", "en": "Results for “{q}”"},
     "search_count": {"ja": "{n} 件", "en": "{n} results"},
-    "search_none": {"ja": "「{q}」に一致する用語は見つかりませんでした。", "en": "No term matches “{q}”."},
+    "search_none": {
+        "ja": "「{q}」に一致する用語は見つかりませんでした。",
+        "en": "No term matches “{q}”.",
+    },
     "search_empty": {"ja": "調べたい用語を入力してください。", "en": "Type a term to look it up."},
     "matched_by": {"ja": "一致", "en": "matched"},
     "field_title": {"ja": "見出し", "en": "title"},

@@ -1,4 +1,4 @@
-"""Article bodies: CommonMark with tables, raw HTML off, headings given ids for a table of contents."""
+"""Article bodies: CommonMark with tables, no raw HTML, and heading ids for a contents list."""
 
 from __future__ import annotations
 

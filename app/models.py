@@ -25,8 +25,12 @@ class Term(SQLModel, table=True):
     body_en: str | None = None
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    senses: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    sources: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    senses: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    sources: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     updated: dt.date
 
 

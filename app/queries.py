@@ -89,7 +89,7 @@ def get_term(*, session: Session, term_id: str, base_url: str) -> TermPublic | N
 def find_term_id(*, session: Session, name: str) -> str | None:
     """The id of the term whose title (or, failing that, alias) is exactly name."""
     by_title = session.exec(
-        select(Term.id).where(or_(Term.title_ja == name, Term.title_en == name)).limit(1)
+        select(Term.id).where(or_(col(Term.title_ja) == name, col(Term.title_en) == name)).limit(1)
     ).first()
     if by_title is not None:
         return by_title
@@ -157,7 +157,8 @@ def decode_cursor(cursor: str) -> str | None:
     """The id a cursor stands for, or None when it is not one of ours."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
+        term_id = base64.b64decode(padded.encode("ascii"), altchars=b"-_", validate=True)
+        return term_id.decode("utf-8") or None
     except (ValueError, binascii.Error, UnicodeError):
         return None
 

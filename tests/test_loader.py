@@ -31,7 +31,9 @@ TERM = """\
 """
 
 
-def term(id: str = "gradient", ja: str = "勾配", en: str = "Gradient", reading: str = "こうばい") -> str:
+def term(
+    id: str = "gradient", ja: str = "勾配", en: str = "Gradient", reading: str = "こうばい"
+) -> str:
     return TERM.format(id=id, ja=ja, en=en, reading=reading)
 
 
@@ -98,7 +100,10 @@ def test_the_wrong_top_level_shape() -> None:
 
 def test_an_unknown_field_suggests_the_near_name() -> None:
     text = HEAD + term().replace("    summary:", "    sumary:")
-    assert "glossary.yaml:12:5: terms[0].sumary: unknown field 'sumary' (did you mean 'summary'?)" in problems(text)
+    assert (
+        "glossary.yaml:12:5: terms[0].sumary: unknown field 'sumary' (did you mean 'summary'?)"
+        in problems(text)
+    )
 
 
 def test_a_missing_field_and_a_missing_translation() -> None:
@@ -137,7 +142,9 @@ def test_a_ref_that_names_no_term_suggests_one() -> None:
     relation = "    related:\n      - {label: 勾配, ref: gradiant, note: {ja: 注, en: Note}}\n"
     text = HEAD + term() + term(id="chain-rule", ja="連鎖律", en="Chain rule", reading="れんさりつ")
     text = text.rstrip("\n") + "\n" + relation
-    assert problems(text) == ["glossary.yaml:21:26: ref 'gradiant' names no term (did you mean 'gradient'?)"]
+    assert problems(text) == [
+        "glossary.yaml:21:26: ref 'gradiant' names no term (did you mean 'gradient'?)"
+    ]
 
 
 def test_a_term_cannot_relate_to_itself() -> None:

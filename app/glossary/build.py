@@ -23,7 +23,9 @@ Progress = Callable[[int, int], None]
 BATCH = 2_000
 
 
-def build_from_yaml(yaml_path: Path, db_path: Path, *, progress: Progress | None = None) -> Glossary:
+def build_from_yaml(
+    yaml_path: Path, db_path: Path, *, progress: Progress | None = None
+) -> Glossary:
     """Validate the YAML and build its database; on any problem raise and leave db_path alone."""
     data = load_bytes(yaml_path)
     glossary = parse_glossary(data, filename=yaml_path.name)
@@ -108,11 +110,13 @@ def _write(
     search.index_terms(connection, glossary.terms)
 
 
-def _insert(connection: sqlite3.Connection, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+def _insert(
+    connection: sqlite3.Connection, table: type[SQLModel], rows: list[dict[str, Any]]
+) -> None:
     if not rows:
         return
     columns = list(rows[0])
-    name = table.__tablename__  # type: ignore[attr-defined]
+    name = table.__tablename__
     sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     connection.executemany(sql, ([row[c] for c in columns] for row in rows))
 

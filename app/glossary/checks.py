@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 from collections.abc import Sequence
 
 from app.glossary.problems import Problem
@@ -29,7 +30,8 @@ def cross_check(
         problems.append(Problem(filename, *located.mark(path), message))
 
     data = located.data if isinstance(located.data, dict) else {}
-    raw_terms = data.get("terms") if isinstance(data.get("terms"), list) else []
+    terms_value = data.get("terms")
+    raw_terms: list[Any] = terms_value if isinstance(terms_value, list) else []
     first_line: dict[str, int] = {}
     for index, raw in enumerate(raw_terms):
         term_id = raw.get("id") if isinstance(raw, dict) else None

@@ -166,8 +166,13 @@ def _message(item: Any) -> str:
 
 def _all_field_names() -> list[str]:
     models: list[type[BaseModel]] = [
-        schema.GlossaryHead, schema.Site, schema.TermEntry, schema.Relation,
-        schema.Sense, schema.Source, schema.Localized,
+        schema.GlossaryHead,
+        schema.Site,
+        schema.TermEntry,
+        schema.Relation,
+        schema.Sense,
+        schema.Source,
+        schema.Localized,
     ]
     return sorted({name for model in models for name in model.model_fields})
 

@@ -64,8 +64,11 @@ def list_terms(
     if cursor is not None:
         after = queries.decode_cursor(cursor)
         if after is None:
-            raise ProblemError(422, "cursor is not one this API returned",
-                               errors=[{"field": "query.cursor", "message": "invalid cursor"}])
+            raise ProblemError(
+                422,
+                "cursor is not one this API returned",
+                errors=[{"field": "query.cursor", "message": "invalid cursor"}],
+            )
     base_url = request.app.state.settings.base_url
     data, next_cursor = queries.page_of_terms(
         session=session, after=after, limit=limit, base_url=base_url
@@ -83,8 +86,11 @@ def read_term(request: Request, term_id: TermId, session: SessionDep) -> TermPub
         session=session, term_id=term_id, base_url=request.app.state.settings.base_url
     )
     if term is None:
-        raise ProblemError(404, f"no term with id {term_id!r}",
-                           errors=[{"field": "path.term_id", "message": "no such term"}])
+        raise ProblemError(
+            404,
+            f"no term with id {term_id!r}",
+            errors=[{"field": "path.term_id", "message": "no such term"}],
+        )
     return term
 
 

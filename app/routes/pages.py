@@ -28,7 +28,9 @@ SEARCH_LIMIT = 50
 MAX_QUERY = 200
 
 
-def _page(request: Request, name: str, lang: Lang, status: int = 200, **context: Any) -> HTMLResponse:
+def _page(
+    request: Request, name: str, lang: Lang, status: int = 200, **context: Any
+) -> HTMLResponse:
     session_site = context.pop("site", None)
     context.update(
         lang=lang,
@@ -111,8 +113,13 @@ def term_page(request: Request, term_id: str, session: SessionDep) -> Response:
         if found is None:
             return render_error(request, status=404, detail=f"no term {term_id!r}")
         return RedirectResponse(urls.term(lang, found), status_code=301)
-    return _page(request, "term.html", lang, site=queries.site_info(session=session),
-                 **_term_context(session, term, lang))
+    return _page(
+        request,
+        "term.html",
+        lang,
+        site=queries.site_info(session=session),
+        **_term_context(session, term, lang),
+    )
 
 
 def _term_context(session: SessionDep, term: TermPublic, lang: Lang) -> dict[str, Any]:
@@ -140,7 +147,9 @@ def _term_context(session: SessionDep, term: TermPublic, lang: Lang) -> dict[str
     }
 
 
-def _by_sense(items: list[Any], senses: dict[str, Any], lang: Lang) -> list[tuple[str | None, list[Any]]]:
+def _by_sense(
+    items: list[Any], senses: dict[str, Any], lang: Lang
+) -> list[tuple[str | None, list[Any]]]:
     """Relations grouped by sense in the order senses are declared; ungrouped ones first."""
     if not senses or not any(item.sense for item in items):
         return [(None, items)]
@@ -163,8 +172,15 @@ def tag_page(request: Request, tag_id: str, session: SessionDep) -> Response:
     terms = queries.terms_with_tag(session=session, tag_id=tag_id)
     if tag_id not in tags and not terms:
         return render_error(request, status=404, detail=f"no tag {tag_id!r}")
-    return _page(request, "tag.html", lang, site=queries.site_info(session=session),
-                 tag=tags.get(tag_id), tag_id=tag_id, terms=terms)
+    return _page(
+        request,
+        "tag.html",
+        lang,
+        site=queries.site_info(session=session),
+        tag=tags.get(tag_id),
+        tag_id=tag_id,
+        terms=terms,
+    )
 
 
 @_both("/search")
@@ -177,5 +193,11 @@ def search_page(
     hits = search.search(raw_connection(session), query, limit=SEARCH_LIMIT) if query else []
     terms = queries.titles(session=session, ids=[hit.term_id for hit in hits])
     results = [(hit, terms[hit.term_id]) for hit in hits if hit.term_id in terms]
-    return _page(request, "search.html", lang, site=queries.site_info(session=session),
-                 query=query, results=results)
+    return _page(
+        request,
+        "search.html",
+        lang,
+        site=queries.site_info(session=session),
+        query=query,
+        results=results,
+    )
