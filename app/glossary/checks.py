@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 
 from app.glossary.problems import Problem
 from app.glossary.schema import Glossary

@@ -14,7 +14,7 @@ from app.glossary.checks import cross_check
 from app.glossary.problems import GlossaryError, Problem
 from app.glossary.yamlnodes import Located, read_yaml
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a 100,000-term glossary is about 45 MB
 
 
 def content_hash(data: bytes) -> str:
