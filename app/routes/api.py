@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from app import queries, search
 from app.db import SessionDep, raw_connection
 from app.errors import ProblemError
-from app.models import LocalizedPublic, TermPublic, TermsPublic
+from app.models import LocalizedPublic, Term, TermPublic, TermsPublic
 
 router = APIRouter(prefix="/api/v1", tags=["terms"])
 
-MAX_QUERY = 200
+MAX_QUERY = 200  # characters searched; the rest of a longer q is ignored
+MAX_QUERY_PARAM = 10_000  # longer q is refused with a 422 naming query.q
+SUGGEST_LIMIT = 10
 TermId = Annotated[str, Path(max_length=200, examples=["backpropagation"])]
 
 
@@ -23,11 +26,11 @@ class SearchResult(BaseModel):
     title: LocalizedPublic
     reading: str
     summary: LocalizedPublic
-    score: float
-    matched: str
-    field: str
-    kind: str
-    url: str
+    score: float = Field(description="higher is better; exact > prefix > substring > fuzzy")
+    matched: str = Field(description="the key that matched, as the glossary writes it")
+    field: str = Field(description="title, english, reading, romaji, alias or synonym")
+    kind: str = Field(description="exact, prefix, substring or fuzzy (one typo)")
+    urls: LocalizedPublic
 
 
 class SearchResults(BaseModel):
@@ -40,13 +43,15 @@ class Suggestion(BaseModel):
     id: str
     title: LocalizedPublic
     reading: str
-    url: str
     matched: str
+    kind: str
+    urls: LocalizedPublic
 
 
 class Suggestions(BaseModel):
     query: str
-    data: list[Suggestion]
+    data: list[Suggestion] = Field(max_length=SUGGEST_LIMIT)
+    count: int
 
 
 PROBLEM = {"description": "A problem (RFC 9457)", "content": {"application/problem+json": {}}}
@@ -94,21 +99,41 @@ def read_term(request: Request, term_id: TermId, session: SessionDep) -> TermPub
     return term
 
 
+SearchText = Annotated[
+    str,
+    Query(
+        max_length=MAX_QUERY_PARAM,
+        description="any script: kanji, kana, romaji, English; cut to 200 characters",
+        examples=["ごさでんぱ"],
+    ),
+]
+
+
+def _query(q: str) -> str:
+    """The part of q that is searched: trimmed and cut to MAX_QUERY characters."""
+    return q.strip()[:MAX_QUERY]
+
+
+def _found(session: Session, hits: list[search.Hit]) -> list[tuple[search.Hit, Term]]:
+    """Each hit with its term, in rank order (a hit whose term is gone is dropped)."""
+    terms = queries.titles(session=session, ids=[hit.term_id for hit in hits])
+    return [(hit, terms[hit.term_id]) for hit in hits if hit.term_id in terms]
+
+
 @router.get("/search", response_model=SearchResults, responses={422: PROBLEM})
 def search_terms(
     request: Request,
     session: SessionDep,
-    q: Annotated[str, Query(max_length=10_000, description="any script", examples=["ごさでんぱ"])],
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    q: SearchText,
+    limit: Annotated[int, Query(ge=1, le=search.MAX_LIMIT)] = 20,
 ) -> SearchResults:
-    """Find terms by title, reading, romaji, English name, alias or synonym."""
-    query = q.strip()[:MAX_QUERY]
+    """Find terms by title, reading, romaji, English name, alias or synonym, best first."""
+    query = _query(q)
     hits = search.search(raw_connection(session), query, limit=limit) if query else []
-    terms = queries.titles(session=session, ids=[hit.term_id for hit in hits])
     base_url = request.app.state.settings.base_url
     data = [
         SearchResult(
-            id=hit.term_id,
+            id=term.id,
             title=LocalizedPublic(ja=term.title_ja, en=term.title_en),
             reading=term.reading,
             summary=LocalizedPublic(ja=term.summary_ja, en=term.summary_en),
@@ -116,34 +141,28 @@ def search_terms(
             matched=hit.matched,
             field=hit.field,
             kind=hit.kind,
-            url=queries.term_urls(term.id, base_url=base_url).ja,
+            urls=queries.term_urls(term.id, base_url=base_url),
         )
-        for hit in hits
-        if (term := terms.get(hit.term_id)) is not None
+        for hit, term in _found(session, hits)
     ]
     return SearchResults(query=query, data=data, count=len(data))
 
 
 @router.get("/suggest", response_model=Suggestions, responses={422: PROBLEM})
-def suggest_terms(
-    request: Request,
-    session: SessionDep,
-    q: Annotated[str, Query(max_length=10_000, examples=["ご"])],
-) -> Suggestions:
-    """Autocomplete: at most 10 short entries, prefix matches first."""
-    query = q.strip()[:MAX_QUERY]
-    hits = search.suggest(raw_connection(session), query, limit=10) if query else []
-    terms = queries.titles(session=session, ids=[hit.term_id for hit in hits])
+def suggest_terms(request: Request, session: SessionDep, q: SearchText) -> Suggestions:
+    """Autocomplete: at most 10 short entries, exact and prefix matches first."""
+    query = _query(q)
+    hits = search.suggest(raw_connection(session), query, limit=SUGGEST_LIMIT) if query else []
     base_url = request.app.state.settings.base_url
     data = [
         Suggestion(
-            id=hit.term_id,
+            id=term.id,
             title=LocalizedPublic(ja=term.title_ja, en=term.title_en),
             reading=term.reading,
-            url=queries.term_urls(term.id, base_url=base_url).ja,
             matched=hit.matched,
+            kind=hit.kind,
+            urls=queries.term_urls(term.id, base_url=base_url),
         )
-        for hit in hits
-        if (term := terms.get(hit.term_id)) is not None
+        for hit, term in _found(session, hits)
     ]
-    return Suggestions(query=query, data=data)
+    return Suggestions(query=query, data=data, count=len(data))
