@@ -1,0 +1,151 @@
+"""The data being served: a built SQLite file and its engine, swapped atomically on reload.
+
+The YAML is checked at most once a second by a background thread; when its content changes
+the database is rebuilt (under a file lock, so several workers build it once) and the new
+engine replaces the old one between requests. An invalid YAML never replaces the data being
+served: its problems are logged and kept for /healthz.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app import search
+from app.db import open_engine, raw_connection_of
+from app.glossary.build import ensure_database
+from app.glossary.problems import GlossaryError
+from app.settings import Settings
+
+log = logging.getLogger("glossary")
+
+RELOAD_INTERVAL = 1.0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of the data: its content hash and an engine on its database."""
+
+    version: str
+    engine: Engine
+
+
+class DataStore:
+    """Holds the current snapshot; reload_if_changed() swaps in a new one."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.problems: list[str] = []
+        self._snapshot: Snapshot | None = None
+        self._seen: tuple[int, int, int] | None = None
+        self._swap = threading.Lock()
+
+    @property
+    def current(self) -> Snapshot:
+        if self._snapshot is None:
+            raise RuntimeError("the data store is not open")
+        return self._snapshot
+
+    @property
+    def version(self) -> str:
+        return self._snapshot.version if self._snapshot else ""
+
+    def open(self) -> None:
+        """Build (if needed) and open the data; raise GlossaryError on an invalid first build."""
+        self._seen = _stat(self.settings.data)
+        self._snapshot = self._load()
+
+    def reload_if_changed(self) -> bool:
+        """Rebuild and swap when the YAML's content changed; return whether it did."""
+        seen = _stat(self.settings.data)
+        if seen == self._seen:
+            return False
+        self._seen = seen
+        try:
+            snapshot = self._load()
+        except GlossaryError as error:
+            self.problems = [str(problem) for problem in error.problems]
+            for problem in self.problems:
+                log.error("reload refused: %s", problem)
+            return False
+        except OSError as error:
+            self.problems = [f"{self.settings.data}: {error.strerror}"]
+            log.error("reload refused: %s", self.problems[0])
+            return False
+        self.problems = []
+        if snapshot.version == self.version:
+            snapshot.engine.dispose()
+            return False
+        with self._swap:
+            old, self._snapshot = self._snapshot, snapshot
+        if old is not None:
+            old.engine.dispose()
+        log.info("serving data version %s", snapshot.version[:16])
+        return True
+
+    def close(self) -> None:
+        if self._snapshot is not None:
+            self._snapshot.engine.dispose()
+            self._snapshot = None
+
+    def _load(self) -> Snapshot:
+        db_path = self.settings.db_path
+        with _build_lock(db_path):
+            version = ensure_database(self.settings.data, db_path)
+        engine = open_engine(db_path)
+        with engine.connect() as connection:
+            search.prepare(raw_connection_of(connection))
+        return Snapshot(version=version, engine=engine)
+
+
+class Watcher:
+    """Calls store.reload_if_changed() every interval seconds on a daemon thread."""
+
+    def __init__(self, store: DataStore, interval: float = RELOAD_INTERVAL) -> None:
+        self.store = store
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="glossary-reload", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.store.reload_if_changed()
+            except Exception:  # the watcher must outlive any one failed reload
+                log.exception("reload failed")
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+@contextmanager
+def _build_lock(db_path: Path) -> Iterator[None]:
+    """One builder at a time across worker processes sharing a database file."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(f"{db_path}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
