@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     GLOSSARY_DB=/app/.cache/glossary.sqlite \
     WEB_CONCURRENCY=2
 
+# Noto Sans CJK JP draws the OG images (app/seo/og.py); the serif faces are not used.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -f /usr/share/fonts/opentype/noto/NotoSerifCJK-*.ttc \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session, create_engine
 
 
@@ -20,13 +20,17 @@ def open_engine(db_path: Path) -> Engine:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request on the engine of the data being served."""
-    with Session(request.app.state.engine) as session:
+    with Session(request.app.state.store.current.engine) as session:
         yield session
 
 
 def raw_connection(session: Session) -> sqlite3.Connection:
     """The sqlite3 connection under a session, for the search module's own SQL."""
-    driver = session.connection().connection.driver_connection
+    return raw_connection_of(session.connection())
+
+
+def raw_connection_of(connection: Connection) -> sqlite3.Connection:
+    driver = connection.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("glossary")
@@ -68,7 +68,11 @@ def _respond(
         )
     from app.routes.pages import render_error
 
-    return render_error(request, status=status, detail=detail, headers=headers)
+    try:
+        return render_error(request, status=status, detail=detail, headers=headers)
+    except Exception:  # the error page itself failed: answer plainly rather than not at all
+        log.exception("the error page could not be rendered")
+        return PlainTextResponse(f"{status} {title}\n", status_code=status, headers=headers)
 
 
 def _field(loc: tuple[Any, ...]) -> str:

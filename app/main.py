@@ -10,12 +10,14 @@ import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.db import open_engine
+from app.assets import static_assets
 from app.errors import install_error_handlers
-from app.glossary.build import ensure_database
 from app.glossary.problems import GlossaryError
-from app.routes import api, meta, pages
-from app.settings import STATIC_DIR, Settings, get_settings
+from app.http_cache import HttpCache
+from app.routes import api, demo, meta, pages, seo
+from app.security import SecurityHeaders
+from app.settings import Settings, get_settings
+from app.store import DataStore, Watcher
 
 log = logging.getLogger("glossary")
 
@@ -31,19 +33,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for these settings (the environment's by default)."""
     settings = settings or get_settings()
 
+    store = DataStore(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            app.state.data_version = ensure_database(settings.data, settings.db_path)
+            store.open()
         except GlossaryError as error:
             for problem in error.problems:
                 log.error("%s", problem)
             raise
-        app.state.engine = open_engine(settings.db_path)
+        watcher = Watcher(store, interval=settings.reload_interval)
+        if settings.reload_interval > 0:
+            watcher.start()
         try:
             yield
         finally:
-            app.state.engine.dispose()
+            if settings.reload_interval > 0:
+                watcher.stop()
+            store.close()
 
     app = FastAPI(
         title="用語集 API",
@@ -54,11 +62,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.store = store
     install_error_handlers(app)
+    app.add_middleware(HttpCache, version=lambda: store.version)
+    app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path))
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", static_assets.files(), name="static")
     app.include_router(api.router)
     app.include_router(meta.router)
+    app.include_router(seo.router)
+    app.include_router(demo.router)
     app.include_router(pages.router)
     return app
 

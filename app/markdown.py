@@ -43,3 +43,12 @@ def render(markdown: str) -> Article:
                         child.attrSet("rel", "noopener")
     html = _md.renderer.render(tokens, _md.options, {})
     return Article(html=html, headings=tuple(headings))
+
+
+def split_at_first_table(html: str) -> tuple[str, str] | None:
+    """The HTML before and after its first table (the table itself dropped), or None."""
+    start = html.find("<table>")
+    end = html.find("</table>", start)
+    if start < 0 or end < 0:
+        return None
+    return html[:start], html[end + len("</table>") :]

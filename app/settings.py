@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     db: Path | None = None
     base_url: str = "http://127.0.0.1:8000"
     embed_origins: str = "*"
+    reload_interval: float = 1.0
 
     @field_validator("base_url")
     @classmethod

@@ -131,7 +131,7 @@ def test_unknown_pages_get_the_sites_404(client: TestClient) -> None:
         assert response.headers["content-type"].startswith("text/html")
         page = parse(response.text)
         assert page.lang == lang
-        assert "/static/app.css" in page.resources
+        assert any(r.startswith("/static/app.") for r in page.resources)
 
 
 def test_the_index_files_terms_by_gojuon_row_and_letter(client: TestClient) -> None:
@@ -192,3 +192,24 @@ def test_term_pages_with_their_assets_stay_under_50_kb(client: TestClient) -> No
         for prefix in ("", "/en"):
             html = client.get(f"{prefix}/terms/{term.id}").content
             assert len(html) + assets <= 50 * 1024, term.id
+
+
+def test_the_worked_example_is_computed_by_the_engine(client: TestClient) -> None:
+    """The page shows the engine's table in place of the article's, and both agree."""
+    from app.backprop import article_example
+
+    named = article_example()["named"]
+    assert isinstance(named, dict)
+    article = next(t for t in TERMS if t.id == "backpropagation").body
+    assert article is not None
+    for lang, text in (("ja", article.ja), ("en", article.en or "")):
+        table = [line for line in text.splitlines() if line.strip().startswith("|")]
+        values = [float(line.rstrip(" |").rsplit("|", 1)[1]) for line in table[2:]]
+        for key in ("z1", "h", "y", "L", "dL_dy", "dL_dw2", "dL_dh", "dh_dz1", "dL_dw1", "dL_db"):
+            assert any(abs(v - named[key]) < 5e-7 for v in values), (lang, key)
+        path = ("" if lang == "ja" else "/en") + "/terms/backpropagation"
+        html = client.get(path).text.replace("\u2212", "-")
+        assert html.count("<table") == 1
+        assert 'class="backprop-example"' in html
+        assert f"{named['dL_dw2']:.6g}" in html
+        assert 'href="/demo/backprop"' in html or 'href="/en/demo/backprop"' in html

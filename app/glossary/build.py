@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -21,6 +22,20 @@ from app.models import Meta, Relation, Tag, Term
 
 Progress = Callable[[int, int], None]
 BATCH = 2_000
+
+
+def _builder_fingerprint() -> str:
+    """A hash of the code that decides the database's layout, so new code rebuilds old files."""
+    app_dir = Path(__file__).resolve().parent.parent
+    sources = [*sorted((app_dir / "glossary").glob("*.py"))]
+    sources += [app_dir / name for name in ("search.py", "textnorm.py", "models.py", "kana.py")]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+BUILDER = _builder_fingerprint()
 
 
 def build_from_yaml(
@@ -49,10 +64,12 @@ def built_hash(db_path: Path) -> str | None:
         return None
     try:
         with _readonly(db_path) as connection:
-            row = connection.execute("SELECT value FROM meta WHERE key = 'data_hash'").fetchone()
+            rows = dict(connection.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.Error:
         return None
-    return str(row[0]) if row else None
+    if rows.get("builder") != BUILDER:
+        return None
+    return str(rows["data_hash"]) if "data_hash" in rows else None
 
 
 def build_database(
@@ -103,6 +120,7 @@ def _write(
     _insert(connection, Tag, tag_rows)
     meta = {
         "data_hash": data_hash,
+        "builder": BUILDER,
         "schema_version": str(glossary.version),
         "site": glossary.site.model_dump_json(),
     }
