@@ -9,11 +9,39 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("glossary")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem, as every API error is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]] = Field(
+        description='the fields at fault: {"field": "query.limit", "message": …, "type": …}'
+    )
+
+
+PROBLEM_SCHEMA = ProblemDetails.model_json_schema()
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problems a route may answer with, so the description is
+    honest: 400 (a body that is not JSON), 413/414 (past the size limits), 404, 422, …"""
+    return {
+        status: {
+            "description": f"{HTTPStatus(status).phrase} (RFC 9457 problem)",
+            "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }
 
 
 class ProblemError(Exception):

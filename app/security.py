@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_URL_BYTES = 8 * 1024
+MAX_HEADER_BYTES = 32 * 1024  # all header lines together, as nginx's default buffers allow
 LIMIT_TEXT = f"64 KiB ({MAX_BODY_BYTES:,} bytes)"
 
 CONTENT_SECURITY_POLICY = (
@@ -30,6 +31,8 @@ STATIC_HEADERS = {
 }
 
 
+TITLES = {413: "Content Too Large", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
+
 REFUSAL_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{status} {title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
@@ -44,7 +47,7 @@ def frame_ancestors(embed_origins: str) -> str:
 
 
 class SecurityHeaders:
-    """Adds the headers; answers 413/414 problem+json past the size limits."""
+    """Adds the headers; answers 413/414/431 problem+json past the size limits."""
 
     def __init__(self, app: ASGIApp, *, embed_origins: str = "*") -> None:
         self.app = app
@@ -82,6 +85,9 @@ def _over_limit(scope: Scope) -> tuple[int, str] | None:
     )
     if url_bytes > MAX_URL_BYTES:
         return 414, f"the URL is longer than 8 KiB ({MAX_URL_BYTES:,} bytes)"
+    header_bytes = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+    if header_bytes > MAX_HEADER_BYTES:
+        return 431, f"the request headers are larger than 32 KiB ({MAX_HEADER_BYTES:,} bytes)"
     length = Headers(scope=scope).get("content-length")
     if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
         return 413, f"the request body is larger than {LIMIT_TEXT}"
@@ -116,7 +122,7 @@ class BodyTooLarge(HTTPException):
 
 async def _refuse(send: Send, status: int, detail: str, *, as_json: bool) -> None:
     """A problem+json for the API, a small plain page for people."""
-    title = "Content Too Large" if status == 413 else "URI Too Long"
+    title = TITLES[status]
     if as_json:
         problem = {
             "type": "about:blank",

@@ -3,12 +3,22 @@ file:line:col: message, all of them in one run."""
 
 from __future__ import annotations
 
+import json
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
-from app.glossary.loader import load_glossary, parse_glossary
+from app.glossary import loader
+from app.glossary.loader import MAX_FILE_BYTES, load_glossary, parse_glossary
 from app.glossary.problems import GlossaryError
+from app.main import create_app
+from app.markdown import render
+from app.settings import Settings
 from tests.conftest import GLOSSARY
 
 HEAD = """\
@@ -189,3 +199,207 @@ def test_a_missing_file_is_a_located_problem(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError) as caught:
         load_glossary(tmp_path / "nope.yaml")
     assert str(caught.value).startswith("nope.yaml:1:1: cannot read the file")
+
+
+# ── Added for issue 8: every kind of mistake, and bounded resources ───────────────────────
+
+
+def test_missing_japanese_text_is_named() -> None:
+    no_japanese = term().replace("{ja: 勾配, ", "{")
+    assert problems(HEAD + no_japanese) == [
+        "glossary.yaml:9:12: terms[0].title.ja: required field is missing"
+    ]
+
+
+def test_a_utf16_file_is_not_utf8() -> None:
+    data = b"\xff\xfe" + (HEAD + term()).encode("utf-16-le")
+    assert problems(data) == [
+        "glossary.yaml:1:1: not valid UTF-8 (byte 0xff); save the file as UTF-8"
+    ]
+
+
+BODY = """\
+    body:
+      ja: |
+        ## 見出し
+
+        本文に <b>太字</b> と `<code>` と <https://example.org> と a < b、i<j。
+
+        <!-- メモ -->
+      en: "[ok](chain-rule), [mail](mailto:a@example.org), [web](https://example.org)"
+"""
+
+
+def test_markdown_that_would_show_raw_html_is_reported() -> None:
+    html = "raw HTML is not allowed (found {} on line {} of the text; it would be shown as"
+    found = problems(HEAD + term() + BODY)
+    assert [message.split(" written:")[0] for message in found] == [
+        "glossary.yaml:15:11: terms[0].body.ja: " + html.format("'<!-- メモ -->'", 5),
+        "glossary.yaml:15:11: terms[0].body.ja: " + html.format("'</b>'", 3),
+        "glossary.yaml:15:11: terms[0].body.ja: " + html.format("'<b>'", 3),
+    ]  # code spans, autolinks and a bare "<" are not HTML; the English links are all fine
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<script>alert(1)</script>",
+        "</script>",
+        "x<br/>y",
+        "<img src=x onerror=alert(1)>",
+        '"><img src=x onerror=alert(1)>',
+        "<!DOCTYPE html>",
+        "<?php echo 1; ?>",
+        "<div\nclass=x>",
+    ],
+)
+def test_every_kind_of_html_is_raw_html(markdown: str) -> None:
+    body = f"    body: {{ja: {json.dumps(markdown, ensure_ascii=False)}}}\n"
+    (message,) = problems(HEAD + term() + body)
+    assert message.startswith("glossary.yaml:14:16: terms[0].body.ja: raw HTML is not allowed")
+
+
+@pytest.mark.parametrize(
+    ("markdown", "url"),
+    [
+        ("[click](javascript:alert(1))", "javascript:alert(1)"),
+        ("[click](JavaScript:alert(1))", "JavaScript:alert(1)"),
+        ("[click](<javascript:alert(1)>)", "javascript:alert(1)"),
+        ("<javascript:alert(1)>", "javascript:alert(1)"),
+        ("[click][r]\n\n[r]: vbscript:x", "vbscript:x"),
+        ("[click](data:text/html,<script>alert(1)</script>)", "data:text/html,%3Cscript%3Ea"),
+        ("![pixel](data:image/png;base64,AAAA)", "data:image/png;base64,AAAA"),
+        ("[file](file:///etc/passwd)", "file:///etc/passwd"),
+    ],
+)
+def test_javascript_and_data_links_are_reported(markdown: str, url: str) -> None:
+    body = f"    body: {{ja: 本文, en: {json.dumps(markdown)}}}\n"
+    (message,) = problems(HEAD + term() + body)
+    assert message.startswith(
+        f"glossary.yaml:14:24: terms[0].body.en: a link to '{url}"
+    ) or message.startswith(f"glossary.yaml:14:24: terms[0].body.en: an image from '{url}")
+    assert "is not allowed" in message and "only http, https, mailto" in message
+
+
+def test_markdown_without_html_loads_and_renders_as_written() -> None:
+    text = HEAD + term() + BODY.replace("<b>太字</b>", "**太字**").replace("<!-- メモ -->", "")
+    body = parse_glossary(text.encode(), filename="g.yaml").terms[0].body
+    assert body is not None and body.en is not None
+    ja, en = render(body.ja).html, render(body.en).html
+    assert "<code>&lt;code&gt;</code>" in ja and "a &lt; b、i&lt;j" in ja
+    assert '<a href="https://example.org" rel="noopener">https://example.org</a>' in ja
+    assert '<a href="chain-rule">ok</a>' in en and '<a href="mailto:a@example.org">' in en
+
+
+@contextmanager
+def bounded(seconds: float, megabytes: float) -> Iterator[None]:
+    """Assert the block runs within a wall time and a peak of Python allocations."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert elapsed < seconds, f"took {elapsed:.2f} s"
+    assert peak < megabytes * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MB"
+
+
+def billion_laughs(levels: int = 10) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return HEAD.replace("terms:\n", "\n".join(lines) + "\nterms:\n") + term()
+
+
+def test_an_alias_bomb_fails_fast_in_bounded_memory() -> None:
+    with bounded(seconds=5, megabytes=50):
+        found = problems(billion_laughs())  # 9**10 ≈ 3.5 billion strings if expanded
+    assert found == ["glossary.yaml:12:10: aliases expand to too many values (an alias bomb?)"]
+
+
+def test_an_alias_bomb_of_one_long_string_fails_fast() -> None:
+    """A long scalar repeated by aliases would build a database thousands of times the file."""
+    long_alias = "あ" * 100_000
+    text = HEAD + term() + f"    aliases: [&big {long_alias}, " + ", ".join(["*big"] * 5000) + "]\n"
+    with bounded(seconds=5, megabytes=50):
+        found = problems(text)
+    assert found == ["glossary.yaml:14:100082: aliases expand to too much text (an alias bomb?)"]
+
+
+def test_aliases_within_reason_are_fine() -> None:
+    note = "{label: 勾配, note: &note {ja: 同じ注, en: Same note}}"
+    again = "{label: 傾き, note: *note}"
+    text = HEAD + term() + f"    synonyms: [{note}, {again}]\n"
+    glossary = parse_glossary(text.encode(), filename="g.yaml")
+    assert [s.note.en for s in glossary.terms[0].synonyms] == ["Same note", "Same note"]
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "[" * 65 + "]" * 65,  # just past the limit
+        "[" * 100_000 + "]" * 100_000,  # the parser's own limit
+        "{a: " * 100_000 + "}" * 100_000,
+        "\n" + "".join(f"{' ' * 2 * i}k:\n" for i in range(1, 200)) + " " * 400 + "v: 1",
+    ],
+    ids=["65-levels", "flow-sequences", "flow-mappings", "block-mappings"],
+)
+def test_deep_nesting_fails_fast_in_bounded_memory(nested: str) -> None:
+    with bounded(seconds=5, megabytes=50):
+        (message,) = problems("x: " + nested + "\n")
+    assert "nesting deeper than 64 levels" in message or "maximum nesting depth" in message
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written to the disk
+    with bounded(seconds=1, megabytes=5), pytest.raises(GlossaryError) as caught:
+        load_glossary(path)
+    assert str(caught.value) == "huge.yaml:1:1: the file is larger than 64 MB"
+
+
+def test_bytes_over_the_size_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 2 * 1024 * 1024)
+    with bounded(seconds=1, megabytes=10):
+        found = problems(b"#" * (2 * 1024 * 1024 + 1))
+    assert found == ["glossary.yaml:1:1: the file is larger than 2 MB"]
+
+
+def test_the_server_refuses_to_start_on_an_alias_bomb(tmp_path: Path) -> None:
+    data = tmp_path / "glossary.yaml"
+    data.write_text(billion_laughs(), encoding="utf-8")
+    settings = Settings(data=data, db=tmp_path / "g.sqlite", reload_interval=0)
+    with bounded(seconds=5, megabytes=50), pytest.raises(GlossaryError) as caught:
+        with TestClient(create_app(settings)):
+            pass  # pragma: no cover
+    assert "aliases expand to too many values" in str(caught.value)
+    assert not (tmp_path / "g.sqlite").exists()
+
+
+@pytest.mark.parametrize("kind", ["too-large", "deep", "alias-bomb"])
+def test_a_reload_past_a_limit_keeps_the_last_good_data(tmp_path: Path, kind: str) -> None:
+    data = tmp_path / "glossary.yaml"
+    data.write_text(HEAD + term(), encoding="utf-8")
+    settings = Settings(data=data, db=tmp_path / "g.sqlite", reload_interval=0.05)
+    expected = {
+        "too-large": "glossary.yaml:1:1: the file is larger than 64 MB",
+        "deep": "glossary.yaml:1:68: nesting deeper than 64 levels",
+        "alias-bomb": "glossary.yaml:12:10: aliases expand to too many values (an alias bomb?)",
+    }[kind]
+    with TestClient(create_app(settings)) as client:
+        version = client.get("/healthz").json()["data_version"]
+        if kind == "too-large":
+            with data.open("r+b") as handle:
+                handle.truncate(MAX_FILE_BYTES + 1)
+        else:
+            deep = "x: " + "[" * 70 + "]" * 70 + "\n"
+            data.write_text(deep if kind == "deep" else billion_laughs(), encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while (health := client.get("/healthz").json())["status"] != "stale":
+            assert time.monotonic() < deadline, "the reload was not refused in time"
+            time.sleep(0.05)
+        assert health["reload_problems"] == [expected]
+        assert health["data_version"] == version
+        assert "<h1>Gradient</h1>" in client.get("/en/terms/gradient").text

@@ -21,6 +21,11 @@ MAX_LAYERS: Final = 4
 MAX_NEURONS: Final = 16  # per layer, and the most inputs x may have
 MAX_STEPS: Final = 10_000
 MAX_LEARNING_RATE: Final = 100.0
+# The work of one request, in layer-steps (steps × layers): a step costs a few microseconds per
+# layer whatever its width up to 16 neurons (NumPy's per-call overhead dominates such small
+# matrices), so this bounds a request to roughly 150 ms of CPU. Two layers may run MAX_STEPS
+# steps; three layers 8,000; four layers 6,000.
+MAX_LAYER_STEPS: Final = 24_000
 
 # BackpropInputError.code: what kind of problem the field has.
 INPUT_ERROR_CODES: Final = (
@@ -29,6 +34,7 @@ INPUT_ERROR_CODES: Final = (
     "length",  # a list too short, too long, or not the length the layers need
     "choice",  # not one of the named activations or losses
     "range",  # a number outside its limits (learning_rate, steps)
+    "work",  # steps × layers past MAX_LAYER_STEPS: too much work for one request
     "bce_target",  # a target outside [0, 1] with the bce loss
 )
 

@@ -9,6 +9,7 @@ import numpy as np
 from app.backprop.contract import (
     ACTIVATIONS,
     LOSSES,
+    MAX_LAYER_STEPS,
     MAX_LAYERS,
     MAX_LEARNING_RATE,
     MAX_NEURONS,
@@ -118,6 +119,14 @@ def validate(
         )
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
         raise BackpropInputError("steps", f"must be a whole number from 1 to {MAX_STEPS}", "range")
+    if steps * len(specs) > MAX_LAYER_STEPS:
+        most = MAX_LAYER_STEPS // len(specs)
+        raise BackpropInputError(
+            "steps",
+            f"must be at most {most:,} for {len(specs)} layers: the work limit is"
+            f" steps × layers ≤ {MAX_LAYER_STEPS:,} per request",
+            "work",
+        )
     if not isinstance(update_bias, bool):
         raise BackpropInputError("update_bias", "must be true or false")
     return Problem(

@@ -1,4 +1,5 @@
-"""Rules that need the whole glossary: unique ids, refs that name a term, known senses and tags."""
+"""Rules that need the whole glossary: unique ids, refs that name a term, known senses and tags;
+and article bodies that would not render as written (raw HTML, javascript: or data: links)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import difflib
 from collections.abc import Sequence
 from typing import Any
 
+from app import markdown
 from app.glossary.problems import Problem
 from app.glossary.schema import Glossary
 from app.glossary.yamlnodes import Located
@@ -50,6 +52,9 @@ def cross_check(
             for i, tag in enumerate(term.tags):
                 if tag not in glossary.tags:
                     add((*at, "tags", i), f"unknown tag {tag!r}; add it under the top-level tags")
+        for lang, text in (("ja", term.body.ja), ("en", term.body.en)) if term.body else ():
+            for message in markdown.problems(text or ""):
+                add((*at, "body", lang), f"terms[{raw_index}].body.{lang}: {message}")
         sense_ids = {sense.id for sense in term.senses}
         for kind, i, relation in term.relations():
             place = (*at, kind, i)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from app.glossary.problems import GlossaryError, Problem
 from app.glossary.yamlnodes import Located, read_yaml
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 100,000-term glossary is about 45 MB
+_NAME = re.compile(r"[\w-]+")
 
 
 def content_hash(data: bytes) -> str:
@@ -150,8 +152,17 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[str | int, ...], 
             node = node[part]
         elif last and part != "[key]" and isinstance(node, dict):
             path.append(part)  # a missing or unknown field
-    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    dotted = "".join(_step(p) for p in path).lstrip(".")
     return tuple(path), dotted or "document"
+
+
+def _step(part: object) -> str:
+    """One step of a dotted path: .name, [0], or ['odd key'] for a key that is not a name."""
+    if isinstance(part, int) and not isinstance(part, bool):
+        return f"[{part}]"
+    if isinstance(part, str) and _NAME.fullmatch(part):
+        return f".{part}"
+    return f"[{part!r}]"
 
 
 def _message(item: Any) -> str:

@@ -1,8 +1,8 @@
 """Turn YAML text into plain Python data while remembering where every value stood.
 
-PyYAML's composer gives a node tree with marks; we walk it ourselves so that duplicate
-mapping keys, alias bombs and deep nesting are caught, and so every later error can be
-reported at the line and column of the value it concerns.
+We compose PyYAML's parser events ourselves, so that duplicate mapping keys, alias bombs
+and deep nesting are caught, and so every later error can be reported at the line and
+column of the value it concerns.
 """
 
 from __future__ import annotations
@@ -14,8 +14,12 @@ import yaml
 
 try:  # the C composer is much faster on large files; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
+
+    _BYTE_POSITIONS = True  # libyaml counts a reader error's position in bytes of UTF-8
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _BYTE_POSITIONS = False
 
 from app.glossary.problems import Problem
 
@@ -25,6 +29,9 @@ MAX_DEPTH = 64
 # A glossary has no use for aliases beyond a few; a document whose aliases keep
 # expanding (a "billion laughs") is stopped after this many repeated visits.
 MAX_ALIAS_VISITS = 10_000
+# Without aliases, the text of all scalars together is never longer than the file; aliases of
+# one long scalar ("&a <1 MB>", then "*a" many times) may add at most this many characters.
+MAX_ALIAS_TEXT = 1_000_000
 
 
 @dataclass
@@ -48,97 +55,246 @@ class Located:
         return self.key_marks.get(path) or self.mark(path)
 
 
-class _Walker:
-    def __init__(self, filename: str) -> None:
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Frame:
+    """An open mapping or sequence while its events arrive."""
+
+    __slots__ = ("anchor", "container", "is_key", "key", "nodes", "path", "skip", "text")
+
+    def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
+        self.container = container
+        self.path = path
+        self.anchor = anchor
+        self.key: Any = _NO_KEY  # a mapping's key waiting for its value
+        self.is_key = False  # a mapping or sequence written as a key: refused
+        self.nodes = 1  # collections inside, itself included (for the alias budget)
+        self.text = 0  # characters of scalars inside (for the alias budget)
+        self.skip = False  # the value of a key that was refused: read, not kept
+
+
+_NO_KEY = object()
+
+
+class _Composer:
+    """Builds plain data from the parser's events, recording where every value stood.
+
+    Working from events rather than from PyYAML's node tree avoids creating a node and two
+    mark objects per value, which is most of the time PyYAML spends on a large file.
+    """
+
+    def __init__(self, loader: Any, filename: str, text_length: int) -> None:
+        self.loader = loader
+        self.resolvers: dict[str, list[tuple[str, Any]]] = loader.yaml_implicit_resolvers
         self.filename = filename
+        self.text_budget = text_length + MAX_ALIAS_TEXT
         self.problems: list[Problem] = []
         self.located = Located(data=None)
         self.constructor = yaml.constructor.SafeConstructor()
-        self.seen: set[int] = set()
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.alias_visits = 0
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
 
-    def problem(self, node: yaml.Node, message: str) -> None:
-        line, col = _position(node)
+    def problem(self, event: yaml.Event, message: str) -> None:
+        mark = event.start_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         self.problems.append(Problem(self.filename, line, col, message))
 
-    def walk(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        if id(node) in self.seen:
-            self.alias_visits += 1
-            if self.alias_visits > MAX_ALIAS_VISITS:
-                raise _TooLarge(node, "aliases expand to too many values (an alias bomb?)")
-        elif not isinstance(node, yaml.ScalarNode):
-            self.seen.add(id(node))
-        if depth > MAX_DEPTH:
-            raise _TooLarge(node, f"nesting deeper than {MAX_DEPTH} levels")
-        self.located.marks[path] = _position(node)
-        if isinstance(node, yaml.MappingNode):
-            return self.walk_mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+    def feed(self, event: yaml.Event) -> None:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self.scalar(event)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self.open(event, {} if kind is yaml.MappingStartEvent else [])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.close()
+        elif kind is yaml.AliasEvent:
+            self.alias(event)
+        elif kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                raise _Refused(
+                    event,
+                    "YAML syntax: expected a single document in the stream, "
+                    "but found another document",
+                )
 
-    def scalar(self, node: yaml.Node) -> Any:
+    def place(self, event: yaml.Event) -> Path | None:
+        """Where the next value goes; None when it is a mapping key."""
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            return (*frame.path, len(frame.container))
+        if frame.key is _NO_KEY:
+            return None
+        return (*frame.path, frame.key)
+
+    def attach(self, value: Any, nodes: int, text: int) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        frame.nodes += nodes
+        frame.text += text
+        if isinstance(frame.container, list):
+            frame.container.append(value)
+            return
+        if not frame.skip:
+            frame.container[frame.key] = value
+        frame.key = _NO_KEY
+        frame.skip = False
+
+    def open(self, event: Any, container: Any) -> None:
+        path = self.place(event)
+        is_key = path is None
+        if path is None:
+            self.problem(event, "a mapping key must be a plain value")
+            path = (*self.stack[-1].path, "?")
+        if len(path) > MAX_DEPTH:
+            raise _Refused(event, f"nesting deeper than {MAX_DEPTH} levels")
+        mark = event.start_mark
+        self.located.marks[path] = (mark.line + 1, mark.column + 1)
+        frame = _Frame(container, path, event.anchor)
+        frame.is_key = is_key
+        self.stack.append(frame)
+
+    def close(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.container, frame.nodes, frame.text)
+        if frame.is_key:  # its value will be read and dropped
+            self.stack[-1].key, self.stack[-1].skip = "?", True
+            return
+        self.attach(frame.container, frame.nodes, frame.text)
+
+    def alias(self, event: Any) -> None:
+        anchored = self.anchors.get(event.anchor)
+        if anchored is None:
+            raise _Refused(event, f"YAML syntax: found undefined alias {event.anchor!r}")
+        value, nodes, text = anchored
+        self.alias_visits += nodes if isinstance(value, dict | list) else 0
+        if self.alias_visits > MAX_ALIAS_VISITS:
+            raise _Refused(event, "aliases expand to too many values (an alias bomb?)")
+        self.text_budget -= text
+        if self.text_budget < 0:
+            raise _Refused(event, "aliases expand to too much text (an alias bomb?)")
+        path = self.place(event)
+        if path is None:
+            self.problem(event, "a mapping key must be a plain value")
+            self.stack[-1].key, self.stack[-1].skip = "?", True
+            return
+        mark = event.start_mark
+        self.located.marks[path] = (mark.line + 1, mark.column + 1)
+        self.attach(value, nodes if isinstance(value, dict | list) else 0, text)
+
+    def scalar(self, event: Any) -> None:
+        value = event.value
+        self.text_budget -= len(value)
+        if self.text_budget < 0:
+            raise _Refused(event, "aliases expand to too much text (an alias bomb?)")
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(value, event.implicit[0])
+        data = value if tag == _STR else self.construct(event, tag)
+        mark = event.start_mark
+        position = (mark.line + 1, mark.column + 1)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (data, 0, len(value))
+        path = self.place(event)
+        if path is None:
+            self.key(event, tag, data, position)
+            return
+        self.located.marks[path] = position
+        self.attach(data, 0, len(value))
+
+    def key(self, event: Any, tag: str, key: Any, position: tuple[int, int]) -> None:
+        frame = self.stack[-1]
+        frame.key, frame.skip = key, True  # until the key proves good
+        if tag == _MERGE:
+            self.problem(event, "merge keys (<<) are not supported; write the fields out")
+            return
+        if not isinstance(key, str | int | bool | float) and key is not None:
+            key = frame.key = str(key)
+        if key in frame.container:
+            first = self.located.key_marks.get((*frame.path, key))
+            where = f" (first at line {first[0]})" if first else ""
+            self.problem(event, f"duplicate key {key!r}{where}")
+            return
+        self.located.key_marks[(*frame.path, key)] = position
+        frame.skip = False
+
+    def resolve(self, value: str, plain: bool) -> str:
+        """The implicit tag of a scalar, as PyYAML's resolver decides it, without its overhead."""
+        if not plain:
+            return _STR
+        for tag, pattern in self.resolvers.get(value[:1], ()):
+            if pattern.match(value):
+                return tag
+        return _STR
+
+    def construct(self, event: Any, tag: str) -> Any:
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:
-            self.problem(node, error.problem or "value cannot be read")
+            self.problem(event, error.problem or "value cannot be read")
         except ValueError as error:  # e.g. a date such as 2026-13-01
-            self.problem(node, f"{node.value!r} is not a valid value: {error}")
+            self.problem(event, f"{event.value!r} is not a valid value: {error}")
+        except Exception:  # PyYAML's constructors trust their input: "!!int ''" is an IndexError
+            kind = str(tag).rsplit(":", 1)[-1]
+            self.problem(event, f"{event.value!r} is not a valid {kind}")
         finally:
             self.constructor.constructed_objects.pop(node, None)
         return None
 
-    def walk_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem(key_node, "merge keys (<<) are not supported; write the fields out")
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, "a mapping key must be a plain value")
-                continue
-            key = self.scalar(key_node)
-            if not isinstance(key, str | int | bool | float) and key is not None:
-                key = str(key)
-            if key in result:
-                first = self.located.key_marks.get((*path, key))
-                where = f" (first at line {first[0]})" if first else ""
-                self.problem(key_node, f"duplicate key {key!r}{where}")
-                continue
-            self.located.key_marks[(*path, key)] = _position(key_node)
-            result[key] = self.walk(value_node, (*path, key), depth + 1)
-        return result
 
+class _Refused(Exception):
+    """Stop reading: the document is past a limit or cannot be read on."""
 
-class _TooLarge(Exception):
-    def __init__(self, node: yaml.Node, message: str) -> None:
+    def __init__(self, event: yaml.Event, message: str) -> None:
         super().__init__(message)
-        self.node = node
-
-
-def _position(node: yaml.Node) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.event = event
 
 
 def read_yaml(text: str, *, filename: str) -> tuple[Located, list[Problem]]:
-    """Compose text into located data; return every problem found on the way."""
+    """Parse text into located data; return every problem found on the way."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    composer = _Composer(_Loader(""), filename, len(text))
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        for event in yaml.parse(text, Loader=_Loader):
+            composer.feed(event)
     except yaml.MarkedYAMLError as error:
         return Located(data=None), [_syntax_problem(error, filename)]
+    except yaml.reader.ReaderError as error:
+        return Located(data=None), [_reader_problem(error, text, filename)]
     except yaml.YAMLError as error:
-        return Located(data=None), [Problem(filename, 1, 1, f"YAML: {error}")]
-    if root is None:
+        message = " ".join(str(error).split())
+        return Located(data=None), [Problem(filename, 1, 1, f"YAML: {message}")]
+    except _Refused as error:
+        composer.problem(error.event, str(error))
+        return Located(data=None), composer.problems
+    if composer.root is None:
         return Located(data=None), [Problem(filename, 1, 1, "the file is empty")]
-    walker = _Walker(filename)
-    try:
-        walker.located.data = walker.walk(root, (), 0)
-    except _TooLarge as error:
-        walker.problem(error.node, str(error))
-        return Located(data=None), walker.problems
-    return walker.located, walker.problems
+    composer.located.data = composer.root
+    return composer.located, composer.problems
+
+
+def _reader_problem(error: yaml.reader.ReaderError, text: str, filename: str) -> Problem:
+    """A character YAML does not allow (a control character, say), at its place."""
+    counted = text.encode() if _BYTE_POSITIONS else text
+    before = counted[: error.position]
+    shown = before.decode(errors="replace") if isinstance(before, bytes) else before
+    line = shown.count("\n") + 1
+    col = len(shown) - shown.rfind("\n")
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    reason = error.reason or "not allowed"
+    return Problem(filename, line, col, f"YAML: character U+{code:04X} is not allowed ({reason})")
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, filename: str) -> Problem:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app import queries, search
 from app.db import SessionDep, raw_connection
-from app.errors import ProblemError
+from app.errors import ProblemError, problem_responses
 from app.models import LocalizedPublic, Term, TermPublic, TermsPublic
 
 router = APIRouter(prefix="/api/v1", tags=["terms"])
@@ -54,10 +54,7 @@ class Suggestions(BaseModel):
     count: int
 
 
-PROBLEM = {"description": "A problem (RFC 9457)", "content": {"application/problem+json": {}}}
-
-
-@router.get("/terms", response_model=TermsPublic, responses={422: PROBLEM})
+@router.get("/terms", response_model=TermsPublic, responses=problem_responses(422))
 def list_terms(
     request: Request,
     session: SessionDep,
@@ -84,7 +81,7 @@ def list_terms(
     return TermsPublic(data=data, next=next_url, count=queries.count_terms(session=session))
 
 
-@router.get("/terms/{term_id}", response_model=TermPublic, responses={404: PROBLEM})
+@router.get("/terms/{term_id}", response_model=TermPublic, responses=problem_responses(404, 422))
 def read_term(request: Request, term_id: TermId, session: SessionDep) -> TermPublic:
     """One term with its article, relations and URLs."""
     term = queries.get_term(
@@ -120,7 +117,7 @@ def _found(session: Session, hits: list[search.Hit]) -> list[tuple[search.Hit, T
     return [(hit, terms[hit.term_id]) for hit in hits if hit.term_id in terms]
 
 
-@router.get("/search", response_model=SearchResults, responses={422: PROBLEM})
+@router.get("/search", response_model=SearchResults, responses=problem_responses(414, 422))
 def search_terms(
     request: Request,
     session: SessionDep,
@@ -148,7 +145,7 @@ def search_terms(
     return SearchResults(query=query, data=data, count=len(data))
 
 
-@router.get("/suggest", response_model=Suggestions, responses={422: PROBLEM})
+@router.get("/suggest", response_model=Suggestions, responses=problem_responses(414, 422))
 def suggest_terms(request: Request, session: SessionDep, q: SearchText) -> Suggestions:
     """Autocomplete: at most 10 short entries, exact and prefix matches first."""
     query = _query(q)

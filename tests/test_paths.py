@@ -1,0 +1,367 @@
+"""Strange requests: path traversal on /static, odd methods, malformed percent-encoding, very
+long URLs and headers, odd Host and Accept headers, malformed bodies — each answered with a
+4xx (or, where any input is fine, a 200), never a 5xx and never a file from outside static/.
+And no single request costs more than about 200 ms of CPU: the backprop work limit.
+
+Traversal and encoding tests send raw bytes to the real server (uvicorn on a free port),
+because HTTP clients normalize `..` and percent-encoding before a request leaves them.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.backprop.contract import MAX_LAYER_STEPS, MAX_LAYERS, MAX_NEURONS, MAX_STEPS
+from app.security import MAX_HEADER_BYTES, MAX_URL_BYTES
+from app.settings import ROOT
+
+SECRETS = (
+    b"def create_app",  # app/main.py
+    b"root:x:0:0",  # /etc/passwd
+    b"GLOSSARY_BASE_URL",  # app/settings.py, README.md
+    b"[project]",  # pyproject.toml
+)
+
+
+def raw_request(
+    base: str, target: bytes, *, method: bytes = b"GET", headers: list[bytes] | None = None
+) -> tuple[int, bytes, bytes]:
+    """Send one request exactly as written; return (status, head, body)."""
+    address = urlsplit(base)
+    lines = [method + b" " + target + b" HTTP/1.1"]
+    lines += headers if headers is not None else [b"Host: testserver"]
+    lines.append(b"Connection: close")
+    with socket.create_connection((address.hostname, address.port), timeout=30) as sock:
+        sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    head, _, body = response.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, head, body
+
+
+def header(head: bytes, name: bytes) -> bytes:
+    found = re.search(rb"(?im)^" + re.escape(name) + rb":\s*(.*?)\r?$", head)
+    return found.group(1) if found else b""
+
+
+# ── /static: traversal ─────────────────────────────────────────────────────────────────────
+
+TRAVERSALS = [
+    b"/static/../app/main.py",
+    b"/static/../../../../../../etc/passwd",
+    b"/static/%2e%2e/app/main.py",
+    b"/static/%2E%2E/%2E%2E/etc/passwd",
+    b"/static/%2e%2e%2fapp%2fmain.py",
+    b"/static/..%2f..%2fetc/passwd",
+    b"/static/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+    b"/static/..\\app\\main.py",
+    b"/static/..%5capp%5cmain.py",
+    b"/static/%5c..%5c..%5capp%5cmain.py",
+    b"/static//etc/passwd",
+    b"/static/%2fetc%2fpasswd",
+    b"/static/%252e%252e/app/main.py",
+    b"/static/..%c0%af..%c0%afetc/passwd",
+    b"/static/....//....//etc/passwd",
+    b"/static/swagger/../../app/main.py",
+    b"/static/swagger/%2e%2e/%2e%2e/app/main.py",
+    b"/static/app.0123456789.css/../../app/main.py",
+    b"/static/app.css%00.py",
+    b"/static/%00",
+    b"/static/../pyproject.toml",
+    b"/static/../README.md",
+    b"/static/../app/settings.py",
+    b"/static/.",
+    b"/static/",
+    b"/static/swagger/",
+    b"/%2e%2e/app/main.py",
+    b"/../app/main.py",
+    b"/terms/../../app/main.py",
+    b"/og/..%2f..%2fapp%2fmain.py.png",
+]
+
+
+@pytest.mark.parametrize("target", TRAVERSALS, ids=lambda t: t.decode("latin-1"))
+def test_static_traversal_never_leaves_static(live_server: str, target: bytes) -> None:
+    status, _, body = raw_request(live_server, target)
+    assert 400 <= status < 500, (target, status)
+    for secret in SECRETS:
+        assert secret not in body, (target, secret)
+
+
+def test_static_files_themselves_are_served(live_server: str) -> None:
+    status, head, body = raw_request(live_server, b"/static/app.css")
+    assert status == 200 and header(head, b"content-type").startswith(b"text/css")
+    assert body == (ROOT / "static" / "app.css").read_bytes()
+
+
+# ── Methods ────────────────────────────────────────────────────────────────────────────────
+
+METHODS = [b"TRACE", b"PROPFIND", b"PATCH", b"PUT", b"DELETE", b"OPTIONS", b"MKCOL", b"LOCK"]
+TARGETS = [b"/", b"/en/terms/relu", b"/static/app.css", b"/api/v1/terms", b"/api/v1/backprop"]
+
+
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: m.decode())
+def test_odd_methods_are_405_and_echo_nothing(live_server: str, method: bytes) -> None:
+    for target in TARGETS:
+        status, head, body = raw_request(
+            live_server, target, method=method, headers=[b"Host: testserver", b"X-Secret: s3cr3t"]
+        )
+        assert status == 405, (method, target, status)
+        allowed = {m.strip() for m in header(head, b"allow").split(b",")}
+        assert allowed and allowed <= {b"GET", b"HEAD", b"POST"}, (method, target, allowed)
+        assert b"s3cr3t" not in head + body, "TRACE must not reflect the request"
+        expected = b"application/problem+json" if target.startswith(b"/api/") else b"text/html"
+        assert header(head, b"content-type").startswith(expected), (method, target)
+        assert header(head, b"content-security-policy"), (method, target)
+
+
+def test_an_unknown_method_is_a_400(live_server: str) -> None:
+    status, _, _ = raw_request(live_server, b"/", method=b"FOO")
+    assert status in (400, 405, 501)
+
+
+# ── Percent-encoding ───────────────────────────────────────────────────────────────────────
+
+ENCODINGS = {
+    b"/terms/%E3%81": 404,  # a truncated UTF-8 sequence
+    b"/terms/%FF%FE": 404,
+    b"/terms/%00": 404,
+    b"/terms/%": 404,
+    b"/terms/%ZZ": 404,
+    b"/en/terms/%E3%81%": 404,
+    b"/tags/%00%01": 404,
+    b"/index/%E3%81": 404,
+    b"/%": 404,
+    b"/api/v1/terms/%00": 404,
+    b"/api/v1/terms/%FF": 404,
+    b"/api/v1/terms/%E3%81": 404,
+    b"/og/%E3%81.png": 404,
+    b"/search?q=%ZZ": 200,
+    b"/search?q=%E3%81": 200,
+    b"/search?q=%00": 200,
+    b"/search?q=%": 200,
+    b"/en/search?q=%FF%FE%FD": 200,
+    b"/search?q=%E8%AA%A4%E5%B7%AE&q=%ZZ": 200,
+    b"/api/v1/search?q=%ZZ%00": 200,
+    b"/api/v1/suggest?q=%E3%81": 200,
+    b"/api/v1/terms?cursor=%FF": 422,
+    b"/api/v1/terms?limit=%00": 422,
+    b"/api/v1/terms?limit=%": 422,
+    b"/api/v1/backprop?x=%ZZ": 422,
+    b"/demo/backprop?x=%E3%81": 422,
+    b"/terms/relu?%=%&&=": 200,
+}
+
+
+@pytest.mark.parametrize("target", ENCODINGS, ids=lambda t: t.decode("latin-1"))
+def test_malformed_percent_encoding_is_never_a_500(live_server: str, target: bytes) -> None:
+    status, head, _ = raw_request(live_server, target)
+    assert status == ENCODINGS[target], (target, status)
+    if target.startswith(b"/api/") and status >= 400:
+        assert header(head, b"content-type") == b"application/problem+json"
+
+
+# ── Long URLs, long headers, odd headers ───────────────────────────────────────────────────
+
+
+def test_very_long_urls_are_a_414(client: TestClient) -> None:
+    for path in ("/terms/" + "a" * MAX_URL_BYTES, "/static/" + "%2e%2e/" * 2000 + "etc/passwd"):
+        response = client.get(path)
+        assert response.status_code == 414, path
+    api = client.get("/api/v1/terms/" + "x" * MAX_URL_BYTES)
+    assert api.status_code == 414 and api.json()["title"] == "URI Too Long"
+    assert client.get("/terms/" + "a" * 8000).status_code == 404  # just under the limit
+
+
+def test_very_long_headers_are_a_431(client: TestClient) -> None:
+    big = {"x-padding": "a" * (MAX_HEADER_BYTES + 1)}
+    page = client.get("/terms/relu", headers=big)
+    assert page.status_code == 431 and page.headers["content-type"].startswith("text/html")
+    api = client.get("/api/v1/terms/relu", headers=big)
+    assert api.status_code == 431
+    assert "32 KiB" in api.json()["detail"]
+    many = {f"x-h{i}": "b" * 40 for i in range(1000)}
+    assert client.get("/api/v1/terms/relu", headers=many).status_code == 431
+    fine = {"cookie": "; ".join(f"c{i}=" + "v" * 100 for i in range(50))}  # 5 KB of cookies
+    assert client.get("/terms/relu", headers=fine).status_code == 200
+
+
+def test_a_long_header_on_the_real_server_is_refused(live_server: str) -> None:
+    padding = b"X-Padding: " + b"a" * 200_000
+    status, _, _ = raw_request(live_server, b"/", headers=[b"Host: testserver", padding])
+    assert status in (400, 431), status
+
+
+ODD_HEADERS = {
+    "host elsewhere": {"host": "evil.example"},
+    "host with markup": {"host": "<script>alert(1)</script>"},
+    "host empty": {"host": ""},
+    "forwarded host": {"x-forwarded-host": "evil.example", "x-forwarded-proto": "javascript"},
+    "accept json": {"accept": "application/json"},
+    "accept nonsense": {"accept": "*/*;q=abc, text/html;level=;q=1e999, ,;,"},
+    "accept long": {"accept": "text/html," * 1000},
+    "accept-encoding nonsense": {"accept-encoding": "br;q=foo, gzip;q=1e999, *;q=0"},
+    "accept-encoding refuses all": {"accept-encoding": "identity;q=0, *;q=0"},
+    "accept-language odd": {"accept-language": "*;q=0, en-US;q=abc, ja-JP-x-" + "a" * 500},
+    "if-none-match odd": {"if-none-match": '"unterminated, W/, ,,,'},
+    "if-modified-since odd": {"if-modified-since": "yesterday, 99 Foo 99999"},
+    "range odd": {"range": "bytes=abc"},
+    "range past the end": {"range": "bytes=999999999-"},
+    "many ranges": {"range": "bytes=" + ",".join(f"{i}-{i}" for i in range(1000))},
+    "cookie odd": {"cookie": "a=\x7f; ;;=; b; c=" + "%" * 100},
+    "content-type odd": {"content-type": "multipart/form-data; boundary="},
+}
+
+
+@pytest.mark.parametrize("name", ODD_HEADERS)
+def test_odd_headers_are_never_a_500(client: TestClient, name: str) -> None:
+    headers = ODD_HEADERS[name]
+    for path in ("/terms/relu", "/en/", "/api/v1/terms/relu", "/static/app.css", "/sitemap.xml"):
+        response = client.get(path, headers=headers)
+        assert response.status_code < 500, (name, path, response.status_code)
+        assert response.status_code in (200, 206, 304, 406, 416), (name, path)
+        assert b"evil.example" not in response.content, (name, path)  # the Host is not used
+
+
+def test_the_host_header_never_reaches_a_link(live_server: str) -> None:
+    for target in (b"/terms/relu", b"/api/v1/terms/relu", b"/sitemap.xml", b"/robots.txt"):
+        for host in (b"evil.example", b"evil.example:80", b"<svg onload=alert(1)>"):
+            status, head, body = raw_request(live_server, target, headers=[b"Host: " + host])
+            assert status == 200, (target, host)
+            assert host not in head + body, (target, host)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en//evil.example",
+        "/en//evil.example/terms/x",
+        "/en/%2F%2Fevil.example",
+        "/en/%2F/evil.example",
+        "/en////evil.example",
+        "/en/\\\\evil.example",
+        "/en/%5C%5Cevil.example",
+        "//evil.example/",
+        "/en//evil.example?q=1",
+    ],
+)
+def test_a_path_never_becomes_a_link_to_another_site(client: TestClient, path: str) -> None:
+    """Bug found: /en//evil.example's "日本語" link was the protocol-relative //evil.example."""
+    response = client.get(path)
+    assert response.status_code < 500
+    for href in re.findall(r'href="([^"]*)"', response.text):
+        assert not re.match(r"^\s*[/\\]{2}", href), (path, href)
+        assert not re.match(r"^\s*[a-z][a-z0-9+.-]*:", href, re.I) or href.startswith(
+            ("http://testserver/", "https://")
+        ), (path, href)
+
+
+# ── Bodies ─────────────────────────────────────────────────────────────────────────────────
+
+ONE_LAYER = '"layers":[{"weights":[[1]],"bias":null,"activation":"identity"}]'
+BODIES = {
+    "not JSON": b"{nope",
+    "deep arrays": b"[" * 30_000 + b"]" * 30_000,
+    "deep objects": b'{"x":' * 10_000 + b"1" + b"}" * 10_000,
+    "NaN": ('{"x":[NaN],"t":[1],' + ONE_LAYER + "}").encode(),
+    "1e999": ('{"x":[1e999],"t":[1],' + ONE_LAYER + "}").encode(),
+    "a 5000-digit number": ('{"x":[1' + "0" * 5000 + '],"t":[1],' + ONE_LAYER + "}").encode(),
+    "huge steps": ('{"x":[1],"t":[1],"steps":1' + "0" * 30 + "," + ONE_LAYER + "}").encode(),
+    "UTF-16": '{"x":[1],"t":[1]}'.encode("utf-16"),
+    "invalid UTF-8": b'{"x":"\xff"}',
+    "empty": b"",
+    "null": b"null",
+    "a list": b"[1, 2, 3]",
+    "a string": b'"x"',
+}
+
+
+@pytest.mark.parametrize("name", BODIES)
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", None])
+def test_malformed_bodies_are_a_4xx_problem(
+    client: TestClient, name: str, content_type: str | None
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post("/api/v1/backprop", content=BODIES[name], headers=headers)
+    assert response.status_code in (400, 422), (name, response.status_code)
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == response.status_code
+
+
+# ── The backprop work limit ────────────────────────────────────────────────────────────────
+
+CPU_BUDGET = 0.25  # seconds: "about 200 ms"; the limit is sized for ≈ 160 ms on a 2-core VM
+
+
+def network(layers: int, neurons: int, steps: int) -> dict[str, object]:
+    weights = [[0.01 * ((i + j) % 7 - 3) for j in range(neurons)] for i in range(neurons)]
+    return {
+        "x": [0.5] * neurons,
+        "t": [0.5] * neurons,
+        "layers": [
+            {"weights": weights, "bias": [0.0] * neurons, "activation": "sigmoid"}
+            for _ in range(layers)
+        ],
+        "loss": "bce",
+        "learning_rate": 0.01,
+        "steps": steps,
+    }
+
+
+def most_steps(layers: int) -> int:
+    return min(MAX_STEPS, MAX_LAYER_STEPS // layers)
+
+
+@pytest.mark.parametrize("layers", range(1, MAX_LAYERS + 1))
+def test_the_work_limit_allows_the_most_steps_and_refuses_one_more(
+    client: TestClient, layers: int
+) -> None:
+    allowed = client.post("/api/v1/backprop", json=network(layers, 2, most_steps(layers)))
+    assert allowed.status_code == 200
+    assert len(allowed.json()["history"]) == most_steps(layers) + 1
+    refused = client.post("/api/v1/backprop", json=network(layers, 2, most_steps(layers) + 1))
+    assert refused.status_code == 422
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "body.steps"
+    if most_steps(layers) < MAX_STEPS:
+        assert error["type"] == "work"
+        assert error["message"] == (
+            f"must be at most {most_steps(layers):,} for {layers} layers: the work limit is"
+            f" steps × layers ≤ {MAX_LAYER_STEPS:,} per request"
+        )
+
+
+def cpu_seconds(client: TestClient, method: str, url: str, body: object = None) -> float:
+    """The least process CPU time of three runs (the request runs in another thread); a
+    {run} in the URL makes each GET new to the response cache."""
+    times = []
+    for run in range(3):
+        started = time.process_time()
+        response = client.request(method, url.format(run=run + 2), json=body)
+        times.append(time.process_time() - started)
+        assert response.status_code == 200, response.text[:300]
+    return min(times)
+
+
+@pytest.mark.parametrize("layers", [2, 3, MAX_LAYERS])
+def test_the_most_expensive_post_costs_about_200_ms_at_most(
+    client: TestClient, layers: int
+) -> None:
+    body = network(layers, MAX_NEURONS, most_steps(layers))
+    assert cpu_seconds(client, "POST", "/api/v1/backprop", body) < CPU_BUDGET
+
+
+def test_the_most_expensive_get_costs_about_200_ms_at_most(client: TestClient) -> None:
+    url = f"/api/v1/backprop?steps={MAX_STEPS}&output=sigmoid&loss=bce&t=0.5&x={{run}}"
+    assert cpu_seconds(client, "GET", url) < CPU_BUDGET
+    page = f"/demo/backprop?steps={MAX_STEPS}&x={{run}}"
+    assert cpu_seconds(client, "GET", page) < CPU_BUDGET
