@@ -261,6 +261,54 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "feed_title": {"ja": "{site} — 更新された用語", "en": "{site} — recently updated terms"},
     "feed": {"ja": "更新情報(Atom)", "en": "Updates (Atom)"},
+    # ── Embeds (app/routes/embed.py, templates/embed_*.html, templates/_embed_panel.html) ──
+    "embed_panel": {"ja": "埋め込む", "en": "Embed"},
+    "embed_panel_term": {
+        "ja": "この用語をブログ記事に載せるためのコードです。",
+        "en": "Code to put this term in a blog post.",
+    },
+    "embed_panel_demo": {
+        "ja": "このデモを今の値のままブログ記事に載せるためのコードです。",
+        "en": "Code to put this demo, with these values, in a blog post.",
+    },
+    "embed_link": {"ja": "リンク", "en": "Link"},
+    "embed_iframe": {"ja": "埋め込みコード(iframe)", "en": "Embed code (iframe)"},
+    "embed_script": {"ja": "スクリプト(リンクにカード)", "en": "Script (cards on links)"},
+    "embed_oembed": {"ja": "oEmbed URL", "en": "oEmbed URL"},
+    "embed_copy": {"ja": "コピー", "en": "Copy"},
+    "embed_copy_what": {"ja": "{what}をコピー", "en": "Copy: {what}"},
+    "embed_copied": {"ja": "コピーしました", "en": "Copied"},
+    "embed_copy_failed": {
+        "ja": "コピーできませんでした。選択してコピーしてください。",
+        "en": "Could not copy; select the text and copy it.",
+    },
+    "embed_howto_wordpress": {
+        "ja": (
+            "WordPress: 「埋め込み」ブロックにリンクを貼るか、"
+            "「カスタム HTML」ブロックに埋め込みコードを貼ります。"
+        ),
+        "en": (
+            "WordPress: paste the link into an Embed block, "
+            "or the embed code into a Custom HTML block."
+        ),
+    },
+    "embed_howto_hatena": {
+        "ja": "はてなブログ: 編集画面を「HTML編集」に切り替え、埋め込みコードを貼ります。",
+        "en": "Hatena Blog: switch the editor to HTML編集 (HTML editing) and paste the embed code.",
+    },
+    "embed_frame_title": {"ja": "{title}|{site}", "en": "{title} | {site}"},
+    "embed_read_more": {"ja": "続きを読む", "en": "Read more"},
+    "embed_read_more_label": {
+        "ja": "「{title}」の続きを読む(新しいタブで開きます)",
+        "en": "Read more about {title} (opens in a new tab)",
+    },
+    "embed_new_tab": {"ja": "(新しいタブで開きます)", "en": " (opens in a new tab)"},
+    "embed_not_found": {
+        "ja": "この用語は見つかりませんでした。",
+        "en": "This term could not be found.",
+    },
+    "embed_full_demo": {"ja": "デモを全画面で開く", "en": "Open the full demo"},
+    "embed_more_settings": {"ja": "学習と関数の設定", "en": "Training and functions"},
 }
 
 

@@ -11,10 +11,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.assets import static_assets
+from app.cors import Cors
 from app.errors import install_error_handlers
 from app.glossary.problems import GlossaryError
 from app.http_cache import HttpCache
-from app.routes import api, demo, meta, pages, seo
+from app.routes import api, demo, embed, meta, pages, seo
 from app.security import SecurityHeaders
 from app.settings import Settings, get_settings
 from app.store import DataStore, Watcher
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     install_error_handlers(app)
     app.add_middleware(HttpCache, version=lambda: store.version)
+    app.add_middleware(Cors)  # outside the cache, so cached answers get CORS headers too
     app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path))
     app.mount("/static", static_assets.files(), name="static")
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(seo.router)
     app.include_router(demo.router)
+    app.include_router(embed.router)
     app.include_router(pages.router)
     return app
 

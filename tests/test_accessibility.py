@@ -26,6 +26,14 @@ PAGES = [
     "/nowhere",
 ]
 DEMO_PAGES = ["/demo/backprop", "/demo/backprop?x=abc"]
+# The frames for blog posts (English by ?lang=en), as a reader sees them: at a phone's width.
+EMBED_PAGES = [
+    "/embed/terms/backpropagation",
+    "/embed/terms/relu?lang=en",
+    "/embed/terms/no-such-term",
+    "/embed/backprop?steps=5",
+    "/embed/backprop?x=abc&lang=en",
+]
 SCHEMES = ("light", "dark")
 
 
@@ -96,3 +104,14 @@ def test_axe_reports_what_it_should(tabs: dict[str, Any], axe: Axe) -> None:
     )
     ids = {v["id"] for v in axe.run(page).response["violations"]}
     assert {"color-contrast", "image-alt"} <= ids
+
+
+@pytest.mark.parametrize(("scheme", "path"), [(s, p) for s in SCHEMES for p in EMBED_PAGES])
+def test_no_axe_violations_in_the_embed_frames(
+    tabs: dict[str, Any], axe: Axe, live_server: str, scheme: str, path: str
+) -> None:
+    tabs[scheme].set_viewport_size({"width": 360, "height": 640})
+    try:
+        assert _violations(tabs, axe, live_server, scheme, path) == []
+    finally:
+        tabs[scheme].set_viewport_size({"width": 1280, "height": 900})

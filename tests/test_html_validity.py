@@ -39,6 +39,15 @@ PAGES = [
     ("/nowhere", 404),
 ]
 DEMO_PAGES = [("/demo/backprop", 200), ("/demo/backprop?x=2&w1=-1&steps=20", 200)]
+# The frames for blog posts: English by ?lang=en (they have no /en/ twin), checked as listed.
+EMBED_PAGES = [
+    ("/embed/terms/backpropagation", 200),
+    ("/embed/terms/relu?lang=en", 200),
+    ("/embed/terms/no-such-term", 404),
+    ("/embed/backprop", 200),
+    ("/embed/backprop?x=2&steps=20&lang=en", 200),
+    ("/embed/backprop?x=abc", 422),
+]
 
 
 def en(path: str) -> str:
@@ -72,6 +81,7 @@ def vnu_report(client: TestClient, tmp_path_factory: pytest.TempPathFactory) -> 
     pages = _cases(PAGES)
     if client.get("/demo/backprop").status_code == 200:
         pages += _cases(DEMO_PAGES)
+    pages += EMBED_PAGES
     html: dict[str, str] = {}
     for path, status in pages:
         response = client.get(path)
@@ -132,3 +142,10 @@ def test_the_checker_reports_errors(tmp_path: Path) -> None:
         check=False,
     )
     assert [m for m in json.loads(run.stderr)["messages"] if m["type"] == "error"]
+
+
+@pytest.mark.parametrize(("path", "status"), EMBED_PAGES)
+def test_the_embed_frames_have_no_html_errors(
+    vnu_report: dict[str, Any], path: str, status: int
+) -> None:
+    assert _errors(vnu_report, path) == []

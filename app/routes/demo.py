@@ -31,10 +31,11 @@ from app.backprop import (
     article_example,
     train,
 )
+from app.backprop.contract import MAX_LAYER_STEPS
 from app.backprop.display import CURVE_HEIGHT, CURVE_WIDTH, format_number, loss_curve
 from app.backprop.explain import ACTIVATION_TEXT, LOSS_TEXT
 from app.db import SessionDep
-from app.errors import ProblemError
+from app.errors import ProblemError, problem_responses
 from app.i18n import Lang, translate
 from app.routes.pages import _lang, _page, templates
 
@@ -42,7 +43,6 @@ router = APIRouter()
 
 Activation = Literal["sigmoid", "tanh", "relu", "identity"]
 LossName = Literal["half_sse", "sse", "bce"]
-PROBLEM = {"description": "A problem (RFC 9457)", "content": {"application/problem+json": {}}}
 CACHE_CONTROL: Final = "public, max-age=3600"  # a GET's answer depends on its URL alone
 INLINE_STEPS: Final = 100  # the article example runs on the event loop up to this many steps
 
@@ -89,7 +89,12 @@ class BackpropIn(BaseModel):
     layers: list[LayerIn] = Field(min_length=1, max_length=MAX_LAYERS)
     loss: LossName = "half_sse"
     learning_rate: float = Field(0.5, gt=0, le=MAX_LEARNING_RATE)
-    steps: int = Field(1, ge=1, le=MAX_STEPS)
+    steps: int = Field(
+        1,
+        ge=1,
+        le=MAX_STEPS,
+        description=f"gradient-descent steps; steps × layers may be at most {MAX_LAYER_STEPS:,}",
+    )
     update_bias: bool = True
 
 
@@ -194,7 +199,10 @@ def _problem(error: BackpropInputError | BackpropOverflowError, where: str) -> P
 
 
 @router.post(
-    "/api/v1/backprop", response_model=BackpropOut, responses={422: PROBLEM}, tags=["backprop"]
+    "/api/v1/backprop",
+    response_model=BackpropOut,
+    responses=problem_responses(400, 413, 422),
+    tags=["backprop"],
 )
 def backprop(body: BackpropIn) -> Response:
     """Train a small network and walk through the chain rule, step by step."""
@@ -215,7 +223,10 @@ def backprop(body: BackpropIn) -> Response:
 
 
 @router.get(
-    "/api/v1/backprop", response_model=ArticleOut, responses={422: PROBLEM}, tags=["backprop"]
+    "/api/v1/backprop",
+    response_model=ArticleOut,
+    responses=problem_responses(414, 422),
+    tags=["backprop"],
 )
 async def backprop_article(query: Annotated[ArticleQuery, Query()]) -> Response:
     """The article's two-layer example; with no parameters, its default values."""
@@ -322,7 +333,13 @@ def _both(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 @_both(PATH)
 def demo_page(request: Request, session: SessionDep) -> Response:
     """The live demo: a GET form whose results are rendered here, and updated by demo.js."""
-    lang = _lang(request)
+    return render_demo(request, session, template="demo.html", lang=_lang(request))
+
+
+def render_demo(
+    request: Request, session: SessionDep, *, template: str, lang: Lang, **context: Any
+) -> Response:
+    """The demo for the request's query, in template: this page, or the embed's frame."""
     given = {name: request.query_params[name] for name in FIELDS if name in request.query_params}
     errors: dict[str, str] = {}
     overflow = None
@@ -344,7 +361,7 @@ def demo_page(request: Request, session: SessionDep) -> Response:
     shown = result or article_table_example()["result"]
     return _page(
         request,
-        "demo.html",
+        template,
         lang,
         status=200 if result else 422,
         site=queries.site_info(session=session),
@@ -365,4 +382,5 @@ def demo_page(request: Request, session: SessionDep) -> Response:
         max_learning_rate=f"{MAX_LEARNING_RATE:g}",
         max_steps=MAX_STEPS,
         api_url="/api/v1/backprop" + (f"?{request.url.query}" if request.url.query else ""),
+        **context,
     )

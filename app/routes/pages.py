@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ DESCRIPTION_NAMES = 8  # terms named in a list page's meta description
 
 ROW_NAMES = dict((*GOJUON_ROWS, OTHER_ROW))
 OTHER_LETTER = "other"  # the slug of titles that start with no letter A–Z ('#')
+_SLASHES = re.compile(r"[/\\]{2,}")
 
 
 def sentence(lang: Lang, key: str, **values: object) -> Markup:
@@ -141,6 +143,12 @@ def _default_seo(request: Request, lang: Lang, status: int, site: Any) -> PageSe
     )
 
 
+def local_path(path: str) -> str:
+    """The request path, safe to link to: runs of slashes (and backslashes, which browsers
+    read as slashes) collapsed, so /en//evil.example's language link is not //evil.example."""
+    return _SLASHES.sub("/", path)
+
+
 def _in(lang: Lang, ja_path: str) -> str:
     return ja_path if lang == "ja" else urls.counterpart("ja", ja_path)
 
@@ -159,7 +167,7 @@ def _page(
         lang=lang,
         site=session_site,
         site_title=site_name(session_site, lang),
-        path=request.url.path,
+        path=local_path(request.url.path),
         query_string=request.url.query,
         base_url=request.app.state.settings.base_url,
         seo=seo or _default_seo(request, lang, status, session_site),
