@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Cors)  # outside the cache, so cached answers get CORS headers too
     app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path))
-    app.mount("/static", static_assets.files(), name="static")
+    app.mount("/static", static_assets, name="static")
     app.include_router(api.router)
     app.include_router(meta.router)
     app.include_router(seo.router)

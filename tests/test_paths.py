@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from app.assets import load
 from app.backprop.contract import MAX_LAYER_STEPS, MAX_LAYERS, MAX_NEURONS, MAX_STEPS
 from app.security import MAX_HEADER_BYTES, MAX_URL_BYTES
 from app.settings import ROOT
@@ -100,7 +101,7 @@ def test_static_traversal_never_leaves_static(live_server: str, target: bytes) -
 def test_static_files_themselves_are_served(live_server: str) -> None:
     status, head, body = raw_request(live_server, b"/static/app.css")
     assert status == 200 and header(head, b"content-type").startswith(b"text/css")
-    assert body == (ROOT / "static" / "app.css").read_bytes()
+    assert body == load(ROOT / "static" / "app.css").body  # the file, minified
 
 
 # ── Methods ────────────────────────────────────────────────────────────────────────────────
