@@ -45,9 +45,15 @@ format: $(STAMP)
 test: lint check
 	$(BIN)/pytest
 
-## bench: run the benchmarks in bench/ and print their tables
+## bench: run the benchmarks in bench/ and print their tables (wrk and npm needed for some)
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_backprop_engine.py
+	$(BIN)/python bench/bench_backprop_api.py
+	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/lighthouse.py
 
 ## lock: re-resolve both lock files from pyproject.toml
 lock: $(STAMP)

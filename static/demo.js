@@ -136,7 +136,11 @@
 
   function remember(search) {
     const url = location.pathname + "?" + search;
-    history.replaceState(null, "", url);
+    try {
+      history.replaceState(null, "", url);
+    } catch (error) {
+      // Some browsers refuse history in a sandboxed frame; the results still update.
+    }
     for (const link of document.querySelectorAll("a.lang-switch")) link.search = search;
     const api = form.dataset.api + "?" + search;
     for (const link of document.querySelectorAll('[data-json-link], link[rel="alternate"][type="application/json"]')) {
