@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.glossary.build import build_from_yaml
+from app.glossary.build import build_from_yaml, built_terms
 from app.glossary.loader import load_glossary
 from app.glossary.problems import GlossaryError
 from app.settings import Settings
@@ -53,13 +53,13 @@ def _check(path: Path, *, part: bool) -> int:
 
 def _build(path: Path, db: Path, *, quiet: bool) -> int:
     try:
-        glossary = build_from_yaml(path, db, progress=None if quiet else _show_progress)
+        build_from_yaml(path, db, progress=None if quiet else _show_progress)
     except GlossaryError as error:
         _print_problems(error)
         print(f"{db}: not changed", file=sys.stderr)
         return 1
     if not quiet:
-        print(f"\n{db}: built, {len(glossary.terms)} terms", file=sys.stderr)
+        print(f"\n{db}: built, {built_terms(db)} terms", file=sys.stderr)
     return 0
 
 
@@ -78,4 +78,5 @@ def _print_problems(error: GlossaryError) -> None:
 
 
 def _show_progress(done: int, total: int) -> None:
-    print(f"\rbuilding: {done:,}/{total:,} terms", end="", file=sys.stderr, flush=True)
+    counted = f"{done:,}/{total:,}" if total else f"{done:,}"
+    print(f"\rbuilding: {counted} terms", end="", file=sys.stderr, flush=True)

@@ -43,7 +43,16 @@ from app.textnorm import (
     romaji_variants,
 )
 
-__all__ = ["MAX_QUERY", "Hit", "index_terms", "normalize", "prepare", "search", "suggest"]
+__all__ = [
+    "MAX_QUERY",
+    "Hit",
+    "SearchIndex",
+    "index_terms",
+    "normalize",
+    "prepare",
+    "search",
+    "suggest",
+]
 
 MAX_QUERY = 200  # normalized characters; longer queries are cut to this length
 MAX_LIMIT = 100
@@ -81,14 +90,30 @@ _SCHEMA = (
     "keys, tokenize = 'trigram case_sensitive 1', content = '', detail = none)",
     "CREATE VIRTUAL TABLE search_chars USING fts5("
     "chars, tokenize = 'unicode61 remove_diacritics 0', content = '')",
+    # Terms arrive in document order; their numbers are known only once all have arrived.
+    """CREATE TEMP TABLE search_doc (
+        position INTEGER PRIMARY KEY, term_id TEXT, len_ja INTEGER, len_en INTEGER,
+        keys TEXT, chars TEXT)""",
     """CREATE TEMP TABLE search_stage (
         term INTEGER, key TEXT, original TEXT, field INTEGER, variant INTEGER, penalty INTEGER)""",
 )
+_NUMBERED = "FROM search_doc AS d JOIN search_number AS n USING (position) ORDER BY n.number"
 _FILL = (
+    "CREATE TEMP TABLE search_number (position INTEGER PRIMARY KEY, number INTEGER NOT NULL)",
+    """INSERT INTO search_number SELECT position,
+       row_number() OVER (ORDER BY len_ja, len_en, position) FROM search_doc""",
+    f"INSERT INTO search_term (id, term_id) SELECT n.number, d.term_id {_NUMBERED}",
+    f"INSERT INTO search_trigram (rowid, keys) SELECT n.number, d.keys {_NUMBERED}",
+    """INSERT INTO search_chars (rowid, chars) SELECT n.number, d.chars
+        FROM search_doc AS d JOIN search_number AS n USING (position)
+        WHERE d.chars IS NOT NULL ORDER BY n.number""",
     """INSERT INTO search_key (term, key, original, field, variant)
-       SELECT term, key, original, field, variant FROM search_stage
-       ORDER BY penalty, term, field, key""",
+       SELECT n.number, s.key, s.original, s.field, s.variant
+       FROM search_stage AS s JOIN search_number AS n ON n.position = s.term
+       ORDER BY s.penalty, n.number, s.field, s.key""",
     "DROP TABLE search_stage",
+    "DROP TABLE search_doc",
+    "DROP TABLE search_number",
     "CREATE INDEX search_key_key ON search_key (key)",
     "CREATE INDEX search_key_head1 ON search_key (substr(key, 1, 1))",
     "CREATE INDEX search_key_head2 ON search_key (substr(key, 1, 2))",
@@ -137,48 +162,50 @@ def _chars_document(rows: list[KeyRow]) -> str:
     return f" {_SEPARATOR} ".join(" ".join(key) for key in keys)
 
 
-def index_terms(connection: sqlite3.Connection, terms: Sequence[TermEntry]) -> None:
-    """Create and fill the search tables; called once, inside the build transaction."""
-    for statement in _SCHEMA:
-        connection.execute(statement)
-    # Term numbers put shorter titles first, so every lookup meets the tie-break order.
-    order = sorted(
-        range(len(terms)), key=lambda i: (len(terms[i].title.ja), len(terms[i].title.en), i)
-    )
-    for start in range(0, len(order), _BATCH):
-        batch = [
-            (number, terms[i].id, _term_keys(terms[i]))
-            for number, i in enumerate(order[start : start + _BATCH], start=start + 1)
-        ]
-        connection.executemany(
-            "INSERT INTO search_term (id, term_id) VALUES (?, ?)",
-            [(number, term_id) for number, term_id, _ in batch],
-        )
-        connection.executemany(
-            "INSERT INTO search_stage VALUES (?, ?, ?, ?, ?, ?)",
-            [
+class SearchIndex:
+    """Fills the search tables inside the build transaction, from terms given batch by batch."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        for statement in _SCHEMA:
+            connection.execute(statement)
+
+    def add(self, terms: Sequence[TermEntry], *, start: int) -> None:
+        """Stage terms whose document positions are start, start + 1, …"""
+        docs = []
+        keys = []
+        for position, term in enumerate(terms, start=start):
+            rows = _term_keys(term)
+            title = term.title
+            chars = _chars_document(rows) or None
+            trigram = _SEPARATOR.join(row[2] for row in rows)
+            docs.append((position, term.id, len(title.ja), len(title.en), trigram, chars))
+            keys += [
                 (
-                    number,
+                    position,
                     key,
                     None if original == key else original,
                     FIELDS.index(field),
                     variant,
                     _FIELD_PENALTY[field] + (_VARIANT_PENALTY if variant else 0),
                 )
-                for number, _, rows in batch
                 for field, original, key, variant in rows
-            ],
-        )
-        connection.executemany(
-            "INSERT INTO search_trigram (rowid, keys) VALUES (?, ?)",
-            [(number, _SEPARATOR.join(row[2] for row in rows)) for number, _, rows in batch],
-        )
-        documents = [(number, _chars_document(rows)) for number, _, rows in batch]
-        connection.executemany(
-            "INSERT INTO search_chars (rowid, chars) VALUES (?, ?)", [d for d in documents if d[1]]
-        )
-    for statement in _FILL:
-        connection.execute(statement)
+            ]
+        self.connection.executemany("INSERT INTO search_doc VALUES (?, ?, ?, ?, ?, ?)", docs)
+        self.connection.executemany("INSERT INTO search_stage VALUES (?, ?, ?, ?, ?, ?)", keys)
+
+    def finish(self) -> None:
+        """Number the terms, shorter titles first, so every lookup meets the tie-break order."""
+        for statement in _FILL:
+            self.connection.execute(statement)
+
+
+def index_terms(connection: sqlite3.Connection, terms: Sequence[TermEntry]) -> None:
+    """Create and fill the search tables for terms held in memory."""
+    index = SearchIndex(connection)
+    for start in range(0, len(terms), _BATCH):
+        index.add(terms[start : start + _BATCH], start=start)
+    index.finish()
 
 
 # --- query -------------------------------------------------------------------------------

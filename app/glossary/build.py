@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,12 @@ from typing import Any
 from sqlmodel import SQLModel, create_engine
 
 from app import search
-from app.glossary.loader import content_hash, load_bytes, parse_glossary
+from app.glossary.loader import content_hash, load_bytes, read_glossary
 from app.glossary.schema import Glossary, TermEntry
 from app.kana import reading_sort_key
 from app.models import Meta, Relation, Tag, Term
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # terms written, and their total (0 until known)
 BATCH = 2_000
 
 
@@ -41,11 +41,13 @@ BUILDER = _builder_fingerprint()
 def build_from_yaml(
     yaml_path: Path, db_path: Path, *, progress: Progress | None = None
 ) -> Glossary:
-    """Validate the YAML and build its database; on any problem raise and leave db_path alone."""
+    """Validate the YAML and build its database; on any problem raise and leave db_path alone.
+
+    Terms go to the database as they are read, so the glossary returned is its head: version,
+    site and tags, without terms; the database holds them.
+    """
     data = load_bytes(yaml_path)
-    glossary = parse_glossary(data, filename=yaml_path.name)
-    build_database(glossary, db_path, data_hash=content_hash(data), progress=progress)
-    return glossary
+    return _build(data, yaml_path.name, db_path, progress=progress)
 
 
 def ensure_database(yaml_path: Path, db_path: Path) -> str:
@@ -53,9 +55,19 @@ def ensure_database(yaml_path: Path, db_path: Path) -> str:
     data = load_bytes(yaml_path)
     data_hash = content_hash(data)
     if built_hash(db_path) != data_hash:
-        glossary = parse_glossary(data, filename=yaml_path.name)
-        build_database(glossary, db_path, data_hash=data_hash)
+        _build(data, yaml_path.name, db_path)
     return data_hash
+
+
+def _build(
+    data: bytes, filename: str, db_path: Path, *, progress: Progress | None = None
+) -> Glossary:
+    """Stream the YAML's terms into a new database while validating them; keep it if all is well."""
+    with _new_database(db_path) as connection:
+        writer = _Writer(connection, progress)
+        head = read_glossary(data, filename=filename, on_term=writer.add)
+        writer.finish(head, data_hash=content_hash(data))
+    return head
 
 
 def built_hash(db_path: Path) -> str | None:
@@ -72,10 +84,27 @@ def built_hash(db_path: Path) -> str | None:
     return str(rows["data_hash"]) if "data_hash" in rows else None
 
 
+def built_terms(db_path: Path) -> int:
+    """How many terms a built database holds."""
+    with _readonly(db_path) as connection:
+        return int(connection.execute("SELECT count(*) FROM term").fetchone()[0])
+
+
 def build_database(
     glossary: Glossary, db_path: Path, *, data_hash: str, progress: Progress | None = None
 ) -> None:
-    """Write the glossary to a new SQLite file and atomically replace db_path with it."""
+    """Write a glossary held in memory to a new SQLite file and atomically replace db_path."""
+    with _new_database(db_path) as connection:
+        writer = _Writer(connection, progress)
+        for term in glossary.terms:
+            writer.add(term)
+        writer.finish(glossary, data_hash=data_hash)
+
+
+@contextmanager
+def _new_database(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to an empty database in a temporary file, in one transaction; the file
+    replaces db_path when the block ends without an exception, and is deleted otherwise."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
@@ -89,7 +118,7 @@ def build_database(
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
             with connection:
-                _write(connection, glossary, data_hash=data_hash, progress=progress)
+                yield connection
             connection.execute("ANALYZE")
         finally:
             connection.close()
@@ -98,34 +127,74 @@ def build_database(
         tmp.unlink(missing_ok=True)
 
 
-def _write(
-    connection: sqlite3.Connection,
-    glossary: Glossary,
-    *,
-    data_hash: str,
-    progress: Progress | None,
-) -> None:
-    links = _label_index(glossary.terms)
-    total = len(glossary.terms)
-    for start in range(0, total, BATCH):
-        batch = glossary.terms[start : start + BATCH]
-        _insert(connection, Term, [_term_row(start + i, term) for i, term in enumerate(batch)])
-        _insert(connection, Relation, list(_relation_rows(batch, links)))
-        if progress:
-            progress(start + len(batch), total)
-    tag_rows = [
-        {"id": tag, "position": i, "name_ja": name.ja, "name_en": name.en}
-        for i, (tag, name) in enumerate(glossary.tags.items())
-    ]
-    _insert(connection, Tag, tag_rows)
-    meta = {
-        "data_hash": data_hash,
-        "builder": BUILDER,
-        "schema_version": str(glossary.version),
-        "site": glossary.site.model_dump_json(),
-    }
-    _insert(connection, Meta, [{"key": k, "value": v} for k, v in meta.items()])
-    search.index_terms(connection, glossary.terms)
+# Labels that name a term, for relations without a ref; resolved once every term is in.
+_LINK_SCHEMA = (
+    "CREATE TEMP TABLE link (label TEXT NOT NULL, term_id TEXT NOT NULL,"
+    " position INTEGER NOT NULL, title INTEGER NOT NULL)"
+)
+# A title names the last term that has it; failing that, an alias names the first term.
+_RESOLVE = (
+    "CREATE INDEX temp.link_label ON link (label, title, position)",
+    """UPDATE relation SET ref = coalesce(
+        (SELECT term_id FROM link WHERE label = relation.label AND title = 1
+         ORDER BY position DESC LIMIT 1),
+        (SELECT term_id FROM link WHERE label = relation.label AND title = 0
+         ORDER BY position LIMIT 1))
+       WHERE ref IS NULL""",
+    "UPDATE relation SET ref = NULL WHERE ref = term_id",
+    "DROP TABLE link",
+)
+
+
+class _Writer:
+    """Writes terms a batch at a time, in document order, then what needs all of them."""
+
+    def __init__(self, connection: sqlite3.Connection, progress: Progress | None) -> None:
+        self.connection = connection
+        self.progress = progress
+        self.batch: list[TermEntry] = []
+        self.written = 0
+        self.search = search.SearchIndex(connection)
+        connection.execute(_LINK_SCHEMA)
+
+    def add(self, term: TermEntry) -> None:
+        self.batch.append(term)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        start, batch = self.written, self.batch
+        _insert(self.connection, Term, [_term_row(start + i, t) for i, t in enumerate(batch)])
+        _insert(self.connection, Relation, [row for t in batch for row in _relation_rows(t)])
+        self.connection.executemany(
+            "INSERT INTO link VALUES (?, ?, ?, ?)",
+            [row for i, t in enumerate(batch, start=start) for row in _link_rows(i, t)],
+        )
+        self.search.add(batch, start=start)
+        self.written, self.batch = start + len(batch), []
+        if self.progress and batch:
+            self.progress(self.written, 0)
+
+    def finish(self, glossary: Glossary, *, data_hash: str) -> None:
+        """Write the rest once every term is in: links, tags, meta and the search tables."""
+        self.flush()
+        for statement in _RESOLVE:
+            self.connection.execute(statement)
+        tag_rows = [
+            {"id": tag, "position": i, "name_ja": name.ja, "name_en": name.en}
+            for i, (tag, name) in enumerate(glossary.tags.items())
+        ]
+        _insert(self.connection, Tag, tag_rows)
+        meta = {
+            "data_hash": data_hash,
+            "builder": BUILDER,
+            "schema_version": str(glossary.version),
+            "site": glossary.site.model_dump_json(),
+        }
+        _insert(self.connection, Meta, [{"key": k, "value": v} for k, v in meta.items()])
+        self.search.finish()
+        if self.progress:
+            self.progress(self.written, self.written)
 
 
 def _insert(
@@ -159,33 +228,26 @@ def _term_row(position: int, term: TermEntry) -> dict[str, Any]:
     }
 
 
-def _label_index(terms: Sequence[TermEntry]) -> dict[str, str]:
-    """Label → term id for relations without a ref: titles win over aliases."""
-    index: dict[str, str] = {}
-    for term in terms:
-        for alias in term.aliases:
-            index.setdefault(alias, term.id)
-    for term in terms:
-        index[term.title.en] = term.id
-        index[term.title.ja] = term.id
-    return index
+def _link_rows(position: int, term: TermEntry) -> list[tuple[str, str, int, int]]:
+    """The labels that name this term: its aliases, then its titles."""
+    rows = [(alias, term.id, position, 0) for alias in term.aliases]
+    return [*rows, (term.title.en, term.id, position, 1), (term.title.ja, term.id, position, 1)]
 
 
-def _relation_rows(terms: Sequence[TermEntry], links: dict[str, str]) -> Iterator[dict[str, Any]]:
-    for term in terms:
-        for kind, position, relation in term.relations():
-            ref = relation.ref or links.get(relation.label)
-            yield {
-                "term_id": term.id,
-                "kind": kind,
-                "position": position,
-                "label": relation.label,
-                "label_en": relation.label_en,
-                "ref": None if ref == term.id else ref,
-                "note_ja": relation.note.ja,
-                "note_en": relation.note.en,
-                "sense": relation.sense,
-            }
+def _relation_rows(term: TermEntry) -> Iterator[dict[str, Any]]:
+    """A term's relations; those without a ref get one from their label at the end."""
+    for kind, position, relation in term.relations():
+        yield {
+            "term_id": term.id,
+            "kind": kind,
+            "position": position,
+            "label": relation.label,
+            "label_en": relation.label_en,
+            "ref": relation.ref,
+            "note_ja": relation.note.ja,
+            "note_en": relation.note.en,
+            "sense": relation.sense,
+        }
 
 
 @contextmanager

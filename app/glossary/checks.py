@@ -1,69 +1,86 @@
-"""Rules that need the whole glossary: unique ids, refs that name a term, known senses and tags;
-and article bodies that would not render as written (raw HTML, javascript: or data: links)."""
+"""Rules beyond one field: unique ids, refs that name a term, known senses and tags; and
+article bodies that would not render as written (raw HTML, javascript: or data: links).
+
+Terms are checked one at a time as they are read (check_term); what the whole-document rules
+need of them is kept in a small Seen record, checked once the file is read (cross_check).
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from app import markdown
 from app.glossary.problems import Problem
-from app.glossary.schema import Glossary
+from app.glossary.schema import TermEntry
 from app.glossary.yamlnodes import Located
 
+Position = tuple[int, int]
 
-def cross_check(
-    glossary: Glossary,
-    *,
-    raw_indexes: Sequence[int],
-    located: Located,
-    filename: str,
-    part: bool,
+
+@dataclass
+class Seen:
+    """Of every term read so far: its id, its tags and its refs to other terms, with positions."""
+
+    ids: list[tuple[str, Position]] = field(default_factory=list)  # as written, valid or not
+    tags: list[tuple[str, Position]] = field(default_factory=list)
+    refs: list[tuple[str, Position]] = field(default_factory=list)
+
+
+def note_id(raw: Any, index: int, located: Located, seen: Seen) -> None:
+    """Remember a term's id, even when the term is invalid, so refs to it still resolve."""
+    term_id = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(term_id, str):
+        seen.ids.append((term_id, located.mark(("terms", index, "id"))))
+
+
+def check_term(
+    term: TermEntry, index: int, located: Located, seen: Seen, *, filename: str, part: bool
 ) -> list[Problem]:
-    """Every whole-document problem, located at the value it concerns.
-
-    raw_indexes[k] is the position in the YAML list of glossary.terms[k] (terms that
-    failed validation are missing from glossary.terms but keep their ids for refs).
-    """
+    """The problems of one valid term on its own; note what the whole-document rules need."""
     problems: list[Problem] = []
+    at: tuple[str | int, ...] = ("terms", index)
 
     def add(path: tuple[str | int, ...], message: str) -> None:
         problems.append(Problem(filename, *located.mark(path), message))
 
-    data = located.data if isinstance(located.data, dict) else {}
-    terms_value = data.get("terms")
-    raw_terms: list[Any] = terms_value if isinstance(terms_value, list) else []
-    first_line: dict[str, int] = {}
-    for index, raw in enumerate(raw_terms):
-        term_id = raw.get("id") if isinstance(raw, dict) else None
-        if not isinstance(term_id, str):
-            continue
-        where = ("terms", index, "id")
-        if term_id in first_line:
-            add(where, f"duplicate id {term_id!r} (first at line {first_line[term_id]})")
-        else:
-            first_line[term_id] = located.mark(where)[0]
-    known_ids = list(first_line)
+    seen.tags.extend((tag, located.mark((*at, "tags", i))) for i, tag in enumerate(term.tags))
+    for lang, text in (("ja", term.body.ja), ("en", term.body.en)) if term.body else ():
+        for message in markdown.problems(text or ""):
+            add((*at, "body", lang), f"terms[{index}].body.{lang}: {message}")
+    sense_ids = {sense.id for sense in term.senses}
+    for kind, i, relation in term.relations():
+        place = (*at, kind, i)
+        if relation.ref == term.id:
+            add((*place, "ref"), "a term cannot relate to itself; drop the ref")
+        elif relation.ref is not None and not part:
+            seen.refs.append((relation.ref, located.mark((*place, "ref"))))
+        if relation.sense is not None and relation.sense not in sense_ids:
+            add((*place, "sense"), f"sense {relation.sense!r} is not one of this term's senses")
+    return problems
 
-    for raw_index, term in zip(raw_indexes, glossary.terms, strict=True):
-        at: tuple[str | int, ...] = ("terms", raw_index)
-        if glossary.tags:
-            for i, tag in enumerate(term.tags):
-                if tag not in glossary.tags:
-                    add((*at, "tags", i), f"unknown tag {tag!r}; add it under the top-level tags")
-        for lang, text in (("ja", term.body.ja), ("en", term.body.en)) if term.body else ():
-            for message in markdown.problems(text or ""):
-                add((*at, "body", lang), f"terms[{raw_index}].body.{lang}: {message}")
-        sense_ids = {sense.id for sense in term.senses}
-        for kind, i, relation in term.relations():
-            place = (*at, kind, i)
-            if relation.ref == term.id:
-                add((*place, "ref"), "a term cannot relate to itself; drop the ref")
-            elif relation.ref is not None and relation.ref not in first_line and not part:
-                hint = difflib.get_close_matches(relation.ref, known_ids, n=1)
-                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-                add((*place, "ref"), f"ref {relation.ref!r} names no term{suggestion}")
-            if relation.sense is not None and relation.sense not in sense_ids:
-                add((*place, "sense"), f"sense {relation.sense!r} is not one of this term's senses")
+
+def cross_check(seen: Seen, *, tags: Mapping[str, object], filename: str) -> list[Problem]:
+    """Every whole-document problem: duplicate ids, unknown tags, refs that name no term."""
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    for term_id, (line, col) in seen.ids:
+        if term_id in first_line:
+            message = f"duplicate id {term_id!r} (first at line {first_line[term_id]})"
+            problems.append(Problem(filename, line, col, message))
+        else:
+            first_line[term_id] = line
+    if tags:
+        for tag, position in seen.tags:
+            if tag not in tags:
+                message = f"unknown tag {tag!r}; add it under the top-level tags"
+                problems.append(Problem(filename, *position, message))
+    known_ids = list(first_line)
+    for ref, position in seen.refs:
+        if ref not in first_line:
+            hint = difflib.get_close_matches(ref, known_ids, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.append(Problem(filename, *position, f"ref {ref!r} names no term{suggestion}"))
     return problems

@@ -5,18 +5,20 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from app.glossary import schema
-from app.glossary.checks import cross_check
+from app.glossary.checks import Seen, check_term, cross_check, note_id
 from app.glossary.problems import GlossaryError, Problem
 from app.glossary.yamlnodes import Located, read_yaml
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 100,000-term glossary is about 45 MB
 _NAME = re.compile(r"[\w-]+")
+OnValidTerm = Callable[[schema.TermEntry], None]
 
 
 def content_hash(data: bytes) -> str:
@@ -43,25 +45,33 @@ def load_glossary(path: Path, *, part: bool = False) -> schema.Glossary:
 
 def parse_glossary(data: bytes, *, filename: str, part: bool = False) -> schema.Glossary:
     """Validate YAML bytes. With part=True, accept a bare `terms:` list and refs outside it."""
+    terms: list[schema.TermEntry] = []
+    head = read_glossary(data, filename=filename, part=part, on_term=terms.append)
+    return schema.Glossary(version=head.version, site=head.site, tags=head.tags, terms=terms)
+
+
+def read_glossary(
+    data: bytes, *, filename: str, on_term: OnValidTerm, part: bool = False
+) -> schema.Glossary:
+    """Validate YAML bytes, giving each valid term to on_term, in order, as soon as it is read.
+
+    Return the glossary without its terms; raise GlossaryError with every problem. on_term may
+    have been given terms of a file that proves invalid later: whatever it built is to be
+    thrown away then.
+    """
     text, problems = _decode(data, filename)
     if text is None:
         raise GlossaryError(problems)
-    located, problems = read_yaml(text, filename=filename)
+    reader = _Reader(filename, on_term, part=part)
+    located, problems = read_yaml(text, filename=filename, on_term=reader.term)
+    del text
     if located.data is None and problems:
-        raise GlossaryError(problems)
-    report = _Reporter(filename, located, problems)
-    validated = _validate(located.data, report, part=part)
-    glossary = None
-    if validated is not None:
-        glossary, raw_indexes = validated
-        report.problems.extend(
-            cross_check(
-                glossary, raw_indexes=raw_indexes, located=located, filename=filename, part=part
-            )
-        )
-    if report.problems or glossary is None:
-        raise GlossaryError(report.problems)
-    return glossary
+        raise GlossaryError(problems)  # the file cannot be read through: only why
+    reader.problems[:0] = problems
+    head = reader.finish(located)
+    if reader.problems or head is None:
+        raise GlossaryError(reader.problems)
+    return head
 
 
 def _decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
@@ -79,66 +89,83 @@ def _decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(filename, line, col, message)]
 
 
-class _Reporter:
-    def __init__(self, filename: str, located: Located, problems: list[Problem]) -> None:
+class _Reader:
+    """Validates the head and each term on its own, so one bad term hides no other problem."""
+
+    def __init__(self, filename: str, on_term: OnValidTerm, *, part: bool) -> None:
         self.filename = filename
-        self.located = located
-        self.problems = list(problems)
+        self.on_term = on_term
+        self.part = part
+        self.problems: list[Problem] = []
+        self.seen = Seen()
+        self.streamed = False
 
     def add(self, position: tuple[int, int], message: str) -> None:
         self.problems.append(Problem(self.filename, *position, message))
 
-    def add_validation(self, error: ValidationError, prefix: tuple[str | int, ...]) -> None:
+    def term(self, index: int, located: Located) -> None:
+        """Validate one item of the terms list; called by read_yaml as soon as it is read."""
+        self.streamed = True
+        raw = located.data
+        note_id(raw, index, located, self.seen)
+        try:
+            term = schema.TermEntry.model_validate(raw)
+        except ValidationError as error:
+            self.add_validation(error, located, ("terms", index))
+            return
+        self.problems += check_term(
+            term, index, located, self.seen, filename=self.filename, part=self.part
+        )
+        self.on_term(term)
+
+    def finish(self, located: Located) -> schema.Glossary | None:
+        """Validate the head, then the rules that need every term; None when there is no head."""
+        data = located.data
+        if not isinstance(data, dict):
+            expected = "terms" if self.part else "version, site and terms"
+            self.add((1, 1), f"the top level must be a mapping with {expected}")
+            return None
+        head = None
+        if not self.part:
+            try:
+                head = schema.GlossaryHead.model_validate(data)
+            except ValidationError as error:
+                self.add_validation(error, located, ())
+        raw_terms = data.get("terms")
+        if not isinstance(raw_terms, list):
+            if self.part:
+                self.add((1, 1), "terms: must be a list")
+            return None
+        if not self.streamed:  # `terms: *alias`, or a list with no items
+            for index, raw in enumerate(raw_terms):
+                self.term(index, Located(raw, parent=located))
+        tags = head.tags if head else {}
+        self.problems += cross_check(self.seen, tags=tags, filename=self.filename)
+        site = head.site if head else schema.Site(title=_placeholder(), description=_placeholder())
+        return schema.Glossary(version=1, site=site, tags=tags, terms=[])
+
+    def add_validation(
+        self, error: ValidationError, located: Located, prefix: tuple[str | int, ...]
+    ) -> None:
         for item in error.errors():
-            path, dotted = _data_path(self.located.data, (*prefix, *item["loc"]))
+            path = (*prefix, *_data_path(located.data, item["loc"]))
+            dotted = "".join(_step(p) for p in path).lstrip(".") or "document"
             kind = item["type"]
             if kind == "extra_forbidden":
                 name = str(item["loc"][-1])
                 hint = _suggest(name)
-                self.add(self.located.key_mark(path), f"{dotted}: unknown field {name!r}{hint}")
+                self.add(located.key_mark(path), f"{dotted}: unknown field {name!r}{hint}")
             elif kind == "missing":
-                self.add(self.located.mark(path[:-1]), f"{dotted}: required field is missing")
+                self.add(located.mark(path[:-1]), f"{dotted}: required field is missing")
             else:
-                self.add(self.located.mark(path), f"{dotted}: {_message(item)}")
-
-
-def _validate(
-    data: Any, report: _Reporter, *, part: bool
-) -> tuple[schema.Glossary, list[int]] | None:
-    """Validate the head and each term on its own, so one bad term hides no other problem."""
-    if not isinstance(data, dict):
-        expected = "terms" if part else "version, site and terms"
-        report.add((1, 1), f"the top level must be a mapping with {expected}")
-        return None
-    head = None
-    if not part:
-        try:
-            head = schema.GlossaryHead.model_validate(data)
-        except ValidationError as error:
-            report.add_validation(error, ())
-    raw_terms = data.get("terms")
-    if not isinstance(raw_terms, list):
-        if part:
-            report.add((1, 1), "terms: must be a list")
-        return None
-    terms = []
-    raw_indexes = []
-    for index, raw in enumerate(raw_terms):
-        try:
-            terms.append(schema.TermEntry.model_validate(raw))
-            raw_indexes.append(index)
-        except ValidationError as error:
-            report.add_validation(error, ("terms", index))
-    site = head.site if head else schema.Site(title=_placeholder(), description=_placeholder())
-    tags = head.tags if head else {}
-    return schema.Glossary(version=1, site=site, tags=tags, terms=terms), raw_indexes
+                self.add(located.mark(path), f"{dotted}: {_message(item)}")
 
 
 def _placeholder() -> schema.Localized:
     return schema.Localized(ja="-", en="-")
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[str | int, ...], str]:
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     """Keep the parts of a pydantic location that exist in the data (drop union tags)."""
     path: list[str | int] = []
     node = data
@@ -152,8 +179,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[str | int, ...], 
             node = node[part]
         elif last and part != "[key]" and isinstance(node, dict):
             path.append(part)  # a missing or unknown field
-    dotted = "".join(_step(p) for p in path).lstrip(".")
-    return tuple(path), dotted or "document"
+    return tuple(path)
 
 
 def _step(part: object) -> str:

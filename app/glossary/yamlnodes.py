@@ -7,6 +7,7 @@ column of the value it concerns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ class Located:
     data: Any
     marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    parent: Located | None = None  # a streamed term's marks are its own; the rest are here
 
     def mark(self, path: Path) -> tuple[int, int]:
         """The position of the deepest known value on the path (1-based line and column)."""
@@ -48,12 +50,19 @@ class Located:
             found = self.marks.get(path[:end])
             if found is not None:
                 return found
-        return (1, 1)
+        return self.parent.mark(path) if self.parent else (1, 1)
 
     def key_mark(self, path: Path) -> tuple[int, int]:
         """The position of the key that holds path, or of the value when there is no key."""
-        return self.key_marks.get(path) or self.mark(path)
+        found = self.key_marks.get(path)
+        if found is None and self.parent is not None:
+            found = self.parent.key_marks.get(path)
+        return found or self.mark(path)
 
+
+# Called with each item of the top-level `terms:` list as soon as it is read, with its index
+# and its own marks; the list then keeps None in its place, so the item can be dropped.
+OnTerm = Callable[[int, Located], None]
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -62,7 +71,17 @@ _MERGE = "tag:yaml.org,2002:merge"
 class _Frame:
     """An open mapping or sequence while its events arrive."""
 
-    __slots__ = ("anchor", "container", "is_key", "key", "nodes", "path", "skip", "text")
+    __slots__ = (
+        "anchor",
+        "container",
+        "is_key",
+        "key",
+        "nodes",
+        "path",
+        "skip",
+        "streams",
+        "text",
+    )
 
     def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
         self.container = container
@@ -73,6 +92,7 @@ class _Frame:
         self.nodes = 1  # collections inside, itself included (for the alias budget)
         self.text = 0  # characters of scalars inside (for the alias budget)
         self.skip = False  # the value of a key that was refused: read, not kept
+        self.streams = False  # the top-level terms list: its items go to on_term
 
 
 _NO_KEY = object()
@@ -85,13 +105,18 @@ class _Composer:
     mark objects per value, which is most of the time PyYAML spends on a large file.
     """
 
-    def __init__(self, loader: Any, filename: str, text_length: int) -> None:
+    def __init__(
+        self, loader: Any, filename: str, text_length: int, on_term: OnTerm | None
+    ) -> None:
         self.loader = loader
+        self.on_term = on_term
         self.resolvers: dict[str, list[tuple[str, Any]]] = loader.yaml_implicit_resolvers
         self.filename = filename
         self.text_budget = text_length + MAX_ALIAS_TEXT
         self.problems: list[Problem] = []
         self.located = Located(data=None)
+        self.marks = self.located.marks  # the current term's while one is being read
+        self.key_marks = self.located.key_marks
         self.constructor = yaml.constructor.SafeConstructor()
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.alias_visits = 0
@@ -134,6 +159,12 @@ class _Composer:
             return None
         return (*frame.path, frame.key)
 
+    def enter(self, path: Path, position: tuple[int, int]) -> None:
+        """Record where the value at path starts; a terms item gets marks of its own."""
+        if self.stack and self.stack[-1].streams:
+            self.marks, self.key_marks = {}, {}
+        self.marks[path] = position
+
     def attach(self, value: Any, nodes: int, text: int) -> None:
         if not self.stack:
             self.root = value
@@ -141,6 +172,13 @@ class _Composer:
         frame = self.stack[-1]
         frame.nodes += nodes
         frame.text += text
+        if frame.streams and self.on_term is not None:
+            index = len(frame.container)
+            term = Located(value, self.marks, self.key_marks, parent=self.located)
+            self.marks, self.key_marks = self.located.marks, self.located.key_marks
+            self.on_term(index, term)
+            frame.container.append(None)
+            return
         if isinstance(frame.container, list):
             frame.container.append(value)
             return
@@ -158,10 +196,18 @@ class _Composer:
         if len(path) > MAX_DEPTH:
             raise _Refused(event, f"nesting deeper than {MAX_DEPTH} levels")
         mark = event.start_mark
-        self.located.marks[path] = (mark.line + 1, mark.column + 1)
+        self.enter(path, (mark.line + 1, mark.column + 1))
         frame = _Frame(container, path, event.anchor)
         frame.is_key = is_key
+        frame.streams = self.is_terms_list(path, container)
         self.stack.append(frame)
+
+    def is_terms_list(self, path: Path, container: Any) -> bool:
+        """The sequence under the top-level mapping's (first) `terms` key."""
+        if path != ("terms",) or not isinstance(container, list) or len(self.stack) != 1:
+            return False
+        root = self.stack[0]
+        return isinstance(root.container, dict) and not root.skip and self.on_term is not None
 
     def close(self) -> None:
         frame = self.stack.pop()
@@ -189,7 +235,7 @@ class _Composer:
             self.stack[-1].key, self.stack[-1].skip = "?", True
             return
         mark = event.start_mark
-        self.located.marks[path] = (mark.line + 1, mark.column + 1)
+        self.enter(path, (mark.line + 1, mark.column + 1))
         self.attach(value, nodes if isinstance(value, dict | list) else 0, text)
 
     def scalar(self, event: Any) -> None:
@@ -209,7 +255,7 @@ class _Composer:
         if path is None:
             self.key(event, tag, data, position)
             return
-        self.located.marks[path] = position
+        self.enter(path, position)
         self.attach(data, 0, len(value))
 
     def key(self, event: Any, tag: str, key: Any, position: tuple[int, int]) -> None:
@@ -221,11 +267,11 @@ class _Composer:
         if not isinstance(key, str | int | bool | float) and key is not None:
             key = frame.key = str(key)
         if key in frame.container:
-            first = self.located.key_marks.get((*frame.path, key))
+            first = self.key_marks.get((*frame.path, key))
             where = f" (first at line {first[0]})" if first else ""
             self.problem(event, f"duplicate key {key!r}{where}")
             return
-        self.located.key_marks[(*frame.path, key)] = position
+        self.key_marks[(*frame.path, key)] = position
         frame.skip = False
 
     def resolve(self, value: str, plain: bool) -> str:
@@ -261,11 +307,17 @@ class _Refused(Exception):
         self.event = event
 
 
-def read_yaml(text: str, *, filename: str) -> tuple[Located, list[Problem]]:
-    """Parse text into located data; return every problem found on the way."""
+def read_yaml(
+    text: str, *, filename: str, on_term: OnTerm | None = None
+) -> tuple[Located, list[Problem]]:
+    """Parse text into located data; return every problem found on the way.
+
+    With on_term, each item of the top-level `terms:` list goes to it as soon as it is read
+    and is not kept (None stands in its place), so a large file is never held whole.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
-    composer = _Composer(_Loader(""), filename, len(text))
+    composer = _Composer(_Loader(""), filename, len(text), on_term)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             composer.feed(event)
