@@ -22,7 +22,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from serve import serve
+
+from app.routes.demo import MAZUR_EXAMPLE
 
 WORDS = [
     "こうばい",
@@ -44,18 +47,7 @@ WORDS = [
     '"AND" OR *',
     "%_\\",
 ]
-POST_BODY = {
-    "x": [0.05, 0.10],
-    "t": [0.01, 0.99],
-    "layers": [
-        {"weights": [[0.15, 0.20], [0.25, 0.30]], "bias": [0.35, 0.35], "activation": "sigmoid"},
-        {"weights": [[0.40, 0.45], [0.50, 0.55]], "bias": [0.60, 0.60], "activation": "sigmoid"},
-    ],
-    "loss": "half_sse",
-    "learning_rate": 0.5,
-    "steps": 100,
-    "update_bias": True,
-}
+POST_BODY = {**MAZUR_EXAMPLE, "steps": 100}  # the API's own example, trained longer
 
 
 def rss_kib(pid: int) -> int:
