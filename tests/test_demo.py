@@ -34,7 +34,7 @@ from app.assets import static_assets
 from app.backprop import ARTICLE_DEFAULTS, MAX_STEPS, LayerSpec, article_example, train
 from app.backprop.display import CURVE_HEIGHT, CURVE_WIDTH, format_number, loss_curve
 from app.routes.demo import MAZUR_EXAMPLE, ArticleQuery
-from app.routes.pages import templates
+from app.routes.rendering import templates
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
 

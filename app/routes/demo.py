@@ -37,7 +37,7 @@ from app.backprop.explain import ACTIVATION_TEXT, LOSS_TEXT
 from app.db import SessionDep
 from app.errors import ProblemError, problem_responses
 from app.i18n import Lang, translate
-from app.routes.pages import _lang, _page, templates
+from app.routes.rendering import lang_of, render_page, templates
 
 router = APIRouter()
 
@@ -333,7 +333,7 @@ def _both(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 @_both(PATH)
 def demo_page(request: Request, session: SessionDep) -> Response:
     """The live demo: a GET form whose results are rendered here, and updated by demo.js."""
-    return render_demo(request, session, template="demo.html", lang=_lang(request))
+    return render_demo(request, session, template="demo.html", lang=lang_of(request))
 
 
 def render_demo(
@@ -359,7 +359,7 @@ def render_demo(
         except BackpropOverflowError as error:
             overflow = error.message
     shown = result or article_table_example()["result"]
-    return _page(
+    return render_page(
         request,
         template,
         lang,

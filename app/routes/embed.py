@@ -20,7 +20,7 @@ from app.errors import ProblemError
 from app.i18n import Lang, translate
 from app.models import TermPublic
 from app.routes.demo import demo_url, render_demo
-from app.routes.pages import _page, site_name, templates
+from app.routes.rendering import render_page, site_name, templates
 from app.seo.page import PageSeo, og_image_path, page_seo
 
 router = APIRouter()
@@ -100,7 +100,7 @@ def embed_term(request: Request, term_id: str, session: SessionDep) -> Response:
             query = f"?{request.url.query}" if request.url.query else ""
             return RedirectResponse(f"/embed/terms/{found}{query}", status_code=301)
         return embed_not_found(request, session)
-    return _page(
+    return render_page(
         request,
         "embed_term.html",
         lang,
@@ -133,7 +133,7 @@ def embed_backprop(request: Request, session: SessionDep) -> Response:
 def embed_not_found(request: Request, session: SessionDep) -> Response:
     """Any other frame: a 404 in the frames' style."""
     lang = frame_lang(request)
-    return _page(
+    return render_page(
         request,
         "embed_term.html",
         lang,

@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from app import queries, search, urls
-from app.assets import static_assets
 from app.db import SessionDep, raw_connection
-from app.i18n import Lang, date_label, translate
+from app.i18n import Lang, translate
 from app.kana import GOJUON_ROWS, OTHER_ROW, gojuon_row, latin_initial
 from app.markdown import render, split_at_first_table
 from app.models import Term, TermPublic
+from app.routes.rendering import (
+    jsonld_site,
+    lang_of,
+    page_head,
+    render_error,
+    render_page,
+    sentence,
+    site_name,
+    templates,
+)
 from app.seo import jsonld
-from app.seo.langtags import foreign, lang_attr, mark_japanese, mark_japanese_html
-from app.seo.page import PageSeo, og_image_path, page_seo
-from app.settings import TEMPLATES_DIR
-
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
-templates.env.trim_blocks = True
-templates.env.lstrip_blocks = True
+from app.seo.langtags import foreign
+from app.seo.page import PageSeo, og_image_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,177 +38,6 @@ DESCRIPTION_NAMES = 8  # terms named in a list page's meta description
 
 ROW_NAMES = dict((*GOJUON_ROWS, OTHER_ROW))
 OTHER_LETTER = "other"  # the slug of titles that start with no letter A–Z ('#')
-_SLASHES = re.compile(r"[/\\]{2,}")
-
-
-def sentence(lang: Lang, key: str, **values: object) -> Markup:
-    """A UI string whose {placeholders} are filled with (escaped or marked-up) values."""
-    return Markup(escape(translate(lang, key))).format(**values)
-
-
-templates.env.globals.update(
-    urls=urls,
-    t=translate,
-    date_label=date_label,
-    asset=static_assets.url,
-    sentence=sentence,
-    foreign=foreign,
-)
-templates.env.filters.update(
-    lang_attr=lang_attr, mark_japanese=mark_japanese, mark_japanese_html=mark_japanese_html
-)
-
-
-def site_name(site: dict[str, dict[str, str]] | None, lang: Lang) -> str:
-    """The site's title in lang (the YAML's, or a default)."""
-    title = (site or {}).get("title", {}).get(lang)
-    return title or translate(lang, "site_title")
-
-
-def _site(request: Request, site: dict[str, dict[str, str]] | None, lang: Lang) -> jsonld.Site:
-    base_url = request.app.state.settings.base_url
-    return jsonld.Site(
-        name=site_name(site, lang),
-        description=(site or {}).get("description", {}).get(lang, ""),
-        home=base_url + urls.home(lang),
-        lang=lang,
-    )
-
-
-@dataclass(frozen=True)
-class SpecialPage:
-    """A page another module renders (the demo) and what its head should say about it."""
-
-    route: str  # the name of its route, to tell whether this build has it
-    title: str  # i18n keys
-    description: str
-    image: str  # the OG card's name: /og/{image}.png
-    crumbs: tuple[tuple[str, str], ...]  # (i18n key, Japanese path) before the page itself
-    about: str | None = None  # the term the page is about
-
-
-SPECIAL_PAGES: dict[str, SpecialPage] = {
-    "/demo/backprop": SpecialPage(
-        route="demo_page",
-        title="demo_title",
-        description="demo_description",
-        image="_demo",
-        crumbs=(("home", "/"), ("demo_term", "/terms/backpropagation")),
-        about="backpropagation",
-    ),
-}
-
-
-def _default_seo(request: Request, lang: Lang, status: int, site: Any) -> PageSeo:
-    """The head of a page whose route said nothing about it: by its path, or a plain WebPage."""
-    base_url = request.app.state.settings.base_url
-    path = request.url.path
-    ja_path = urls.counterpart(lang, path) if lang == "en" else path
-    special = SPECIAL_PAGES.get(ja_path)
-    name = site_name(site, lang)
-    url = base_url + path
-    data = None
-    if status < 400:
-        info = _site(request, site, lang)
-        if special is not None:
-            title = translate(lang, special.title)
-            data = jsonld.web_page(
-                site=info,
-                url=url,
-                name=title,
-                description=translate(lang, special.description),
-                crumbs=[
-                    *(
-                        jsonld.Crumb(translate(lang, key), base_url + _in(lang, crumb_path))
-                        for key, crumb_path in special.crumbs
-                    ),
-                    jsonld.Crumb(title, url),
-                ],
-                about=(
-                    base_url + urls.term(lang, special.about) + "#term" if special.about else None
-                ),
-            )
-        else:
-            data = jsonld.web_page(site=info, url=url)
-    image = special.image if special else "_site"
-    alt_key = "og_demo_alt" if special else "og_site_alt"
-    return page_seo(
-        lang=lang,
-        path=path,
-        base_url=base_url,
-        indexable=status < 400,
-        linked=status < 400,
-        image=og_image_path(lang, image),
-        image_alt=translate(lang, alt_key, site=name),
-        structured_data=jsonld.dumps(data) if data else None,
-    )
-
-
-def local_path(path: str) -> str:
-    """The request path, safe to link to: runs of slashes (and backslashes, which browsers
-    read as slashes) collapsed, so /en//evil.example's language link is not //evil.example."""
-    return _SLASHES.sub("/", path)
-
-
-def _in(lang: Lang, ja_path: str) -> str:
-    return ja_path if lang == "ja" else urls.counterpart("ja", ja_path)
-
-
-def _page(
-    request: Request,
-    name: str,
-    lang: Lang,
-    status: int = 200,
-    *,
-    seo: PageSeo | None = None,
-    **context: Any,
-) -> HTMLResponse:
-    session_site = context.pop("site", None)
-    context.update(
-        lang=lang,
-        site=session_site,
-        site_title=site_name(session_site, lang),
-        path=local_path(request.url.path),
-        query_string=request.url.query,
-        base_url=request.app.state.settings.base_url,
-        seo=seo or _default_seo(request, lang, status, session_site),
-    )
-    return templates.TemplateResponse(request, name, context, status_code=status)
-
-
-def _seo(
-    request: Request,
-    lang: Lang,
-    *,
-    image: str,
-    image_alt: str,
-    data: dict[str, Any] | None,
-    query: str = "",
-    indexable: bool = True,
-    og_type: str = "website",
-) -> PageSeo:
-    return page_seo(
-        lang=lang,
-        path=request.url.path,
-        base_url=request.app.state.settings.base_url,
-        query=query,
-        indexable=indexable,
-        og_type=og_type,
-        image=og_image_path(lang, image),
-        image_alt=image_alt,
-        structured_data=jsonld.dumps(data) if data else None,
-    )
-
-
-def render_error(
-    request: Request, *, status: int, detail: str, headers: dict[str, str] | None = None
-) -> Response:
-    """The error page in the site's style, in the language of the path asked for."""
-    lang: Lang = "en" if request.url.path.startswith("/en/") else "ja"
-    response = _page(request, "error.html", lang, status=status, status_code=status, detail=detail)
-    for key, value in (headers or {}).items():
-        response.headers[key] = value
-    return response
 
 
 def _both(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -222,10 +52,6 @@ def _both(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return handler
 
     return register
-
-
-def _lang(request: Request) -> Lang:
-    return "en" if request.url.path.startswith("/en/") else "ja"
 
 
 # ── Index groups (the home page, the 五十音 and A–Z pages, the sitemap) ───────────────────────
@@ -307,7 +133,7 @@ def _list_page(
     url = base_url + request.url.path
     description = _list_description(lang, title, terms)
     data = jsonld.collection_page(
-        site=_site(request, site, lang),
+        site=jsonld_site(request, site, lang),
         url=url,
         name=title,
         description=description,
@@ -319,12 +145,12 @@ def _list_page(
     )
     image = context.pop("image", "_site")
     image_alt = context.pop("image_alt", translate(lang, "og_site_alt", site=site_name(site, lang)))
-    return _page(
+    return render_page(
         request,
         template,
         lang,
         site=site,
-        seo=_seo(request, lang, image=image, image_alt=image_alt, data=data),
+        seo=page_head(request, lang, image=image, image_alt=image_alt, data=data),
         heading=heading,
         page_title=title,
         description=description,
@@ -339,17 +165,19 @@ def _list_page(
 @_both("/")
 def index(request: Request, session: SessionDep) -> Response:
     """The index: every term by 五十音 row and by A–Z, and the tags."""
-    lang = _lang(request)
+    lang = lang_of(request)
     terms = queries.all_terms(session=session)
     site = queries.site_info(session=session)
-    data = jsonld.index_page(site=_site(request, site, lang), terms=_refs(request, lang, terms))
+    data = jsonld.index_page(
+        site=jsonld_site(request, site, lang), terms=_refs(request, lang, terms)
+    )
     name = site_name(site, lang)
-    return _page(
+    return render_page(
         request,
         "index.html",
         lang,
         site=site,
-        seo=_seo(
+        seo=page_head(
             request,
             lang,
             image="_site",
@@ -375,7 +203,7 @@ def _tag_counts(terms: list[Term]) -> dict[str, int]:
 @_both("/index/{row}")
 def row_page(request: Request, row: str, session: SessionDep) -> Response:
     """The terms of one 五十音 row (か行: /index/ka), in 五十音 order."""
-    lang = _lang(request)
+    lang = lang_of(request)
     groups = {
         slug: (name, terms)
         for slug, name, terms in gojuon_groups(queries.all_terms(session=session))
@@ -401,7 +229,7 @@ def row_page(request: Request, row: str, session: SessionDep) -> Response:
 @_both("/index/az/{letter}")
 def letter_page(request: Request, letter: str, session: SessionDep) -> Response:
     """The terms whose English name starts with one letter (/index/az/b), A–Z order."""
-    lang = _lang(request)
+    lang = lang_of(request)
     groups = {
         letter_slug(initial): terms
         for initial, terms in letter_groups(queries.all_terms(session=session))
@@ -427,7 +255,7 @@ def letter_page(request: Request, letter: str, session: SessionDep) -> Response:
 @_both("/terms/{term_id}")
 def term_page(request: Request, term_id: str, session: SessionDep) -> Response:
     """A term page; a title or alias in the URL redirects to the id."""
-    lang = _lang(request)
+    lang = lang_of(request)
     base_url = request.app.state.settings.base_url
     term = queries.get_term(session=session, term_id=term_id, base_url=base_url)
     if term is None:
@@ -437,7 +265,7 @@ def term_page(request: Request, term_id: str, session: SessionDep) -> Response:
         return RedirectResponse(urls.term(lang, found), status_code=301)
     site = queries.site_info(session=session)
     context = _term_context(session, term, lang)
-    return _page(
+    return render_page(
         request,
         "term.html",
         lang,
@@ -464,7 +292,7 @@ def _term_seo(
     synonyms = [label for rel in term.synonyms for label in (rel.label, rel.label_en) if label]
     image = og_image_path(lang, term.id)
     data = jsonld.term_page(
-        site=_site(request, site, lang),
+        site=jsonld_site(request, site, lang),
         url=url,
         term_id=term.id,
         name=name,
@@ -482,7 +310,7 @@ def _term_seo(
         other=other or "",
         site=site_name(site, lang),
     )
-    return _seo(request, lang, image=term.id, image_alt=alt, data=data, og_type="article")
+    return page_head(request, lang, image=term.id, image_alt=alt, data=data, og_type="article")
 
 
 LIVE_EXAMPLE_TERM = "backpropagation"
@@ -539,7 +367,7 @@ def _by_sense(
 @_both("/tags/{tag_id}")
 def tag_page(request: Request, tag_id: str, session: SessionDep) -> Response:
     """Every term with one tag."""
-    lang = _lang(request)
+    lang = lang_of(request)
     tags = {tag.id: tag for tag in queries.all_tags(session=session)}
     terms = queries.terms_with_tag(session=session, tag_id=tag_id)
     if tag_id not in tags and not terms:
@@ -566,7 +394,7 @@ def tag_page(request: Request, tag_id: str, session: SessionDep) -> Response:
 @_both("/search")
 def search_page(request: Request, session: SessionDep, q: str = Query("")) -> Response:
     """Search results that work without JavaScript; any q gets a page, never an error."""
-    lang = _lang(request)
+    lang = lang_of(request)
     # Control characters can neither match nor be shown; a long query is cut, and says so.
     typed = "".join(c for c in q if not ("\x00" <= c < " " or "\x7f" <= c <= "\x9f")).strip()
     query = typed[:MAX_QUERY]
@@ -595,19 +423,19 @@ def search_page(request: Request, session: SessionDep, q: str = Query("")) -> Re
     else:
         description = translate(lang, "search_description", site=site_name(site, lang))
     data = jsonld.web_page(
-        site=_site(request, site, lang),
+        site=jsonld_site(request, site, lang),
         url=url,
         name=name,
         description=description,
         kind="SearchResultsPage" if query else "WebPage",
     )
-    return _page(
+    return render_page(
         request,
         "search.html",
         lang,
         site=site,
         # Result lists are thin and endless: not for the index (robots may still follow them).
-        seo=_seo(
+        seo=page_head(
             request,
             lang,
             image="_site",

@@ -19,17 +19,8 @@ from app import queries, urls
 from app.db import SessionDep
 from app.i18n import LANGS, Lang, translate
 from app.models import Term
-from app.routes.pages import (
-    SPECIAL_PAGES,
-    _lang,
-    gojuon_groups,
-    letter_groups,
-    letter_path,
-    letter_slug,
-    render_error,
-    row_path,
-    site_name,
-)
+from app.routes.pages import gojuon_groups, letter_groups, letter_path, letter_slug, row_path
+from app.routes.rendering import SPECIAL_PAGES, lang_of, render_error, site_name
 from app.seo import feed, og, sitemap
 from app.seo.page import feed_path
 
@@ -139,7 +130,7 @@ def sitemap_part(request: Request, number: int, session: SessionDep) -> Response
 @_both("/feed.xml")
 def atom_feed(request: Request, session: SessionDep) -> Response:
     """The Atom feed of recently updated terms, in the language of the path."""
-    lang = _lang(request)
+    lang = lang_of(request)
     base_url = _base_url(request)
     site = queries.site_info(session=session)
     name = site_name(site, lang)
@@ -190,7 +181,7 @@ def _other(lang: Lang) -> Lang:
 @_both("/og/_site.png")
 def og_site(request: Request, session: SessionDep) -> Response:
     """The site's card: its name in both languages and its description."""
-    lang = _lang(request)
+    lang = lang_of(request)
     site = queries.site_info(session=session)
     card = og.Card(
         lang=lang,
@@ -206,7 +197,7 @@ def og_site(request: Request, session: SessionDep) -> Response:
 @_both("/og/_demo.png")
 def og_demo(request: Request, session: SessionDep) -> Response:
     """The backpropagation demo's card, with its network drawn."""
-    lang = _lang(request)
+    lang = lang_of(request)
     site = queries.site_info(session=session)
     card = og.Card(
         lang=lang,
@@ -222,7 +213,7 @@ def og_demo(request: Request, session: SessionDep) -> Response:
 @_both("/og/tags/{tag_id}.png")
 def og_tag(request: Request, tag_id: str, session: SessionDep) -> Response:
     """A tag's card: its name in both languages and how many terms it has."""
-    lang = _lang(request)
+    lang = lang_of(request)
     tags = {tag.id: tag for tag in queries.all_tags(session=session)}
     if tag_id not in tags:
         return render_error(request, status=404, detail=f"no tag {tag_id!r}")
@@ -244,7 +235,7 @@ def og_tag(request: Request, tag_id: str, session: SessionDep) -> Response:
 @_both("/og/{term_id}.png")
 def og_term(request: Request, term_id: str, session: SessionDep) -> Response:
     """A term's card: the term, its reading, its name in the other language, the site."""
-    lang = _lang(request)
+    lang = lang_of(request)
     term = queries.titles(session=session, ids=[term_id]).get(term_id)
     if term is None:
         return render_error(request, status=404, detail=f"no term {term_id!r}")
