@@ -47,7 +47,6 @@ __all__ = [
     "MAX_QUERY",
     "Hit",
     "SearchIndex",
-    "index_terms",
     "normalize",
     "prepare",
     "search",
@@ -198,14 +197,6 @@ class SearchIndex:
         """Number the terms, shorter titles first, so every lookup meets the tie-break order."""
         for statement in _FILL:
             self.connection.execute(statement)
-
-
-def index_terms(connection: sqlite3.Connection, terms: Sequence[TermEntry]) -> None:
-    """Create and fill the search tables for terms held in memory."""
-    index = SearchIndex(connection)
-    for start in range(0, len(terms), _BATCH):
-        index.add(terms[start : start + _BATCH], start=start)
-    index.finish()
 
 
 # --- query -------------------------------------------------------------------------------

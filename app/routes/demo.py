@@ -15,7 +15,6 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app import queries, urls
@@ -307,15 +306,8 @@ def article_table_example() -> dict[str, Any]:
     return {"result": result, "view": view_numbers(query, result)}
 
 
-def sentence(lang: Lang, key: str, **values: object) -> Markup:
-    """A UI string whose {placeholders} are filled with markup (spans the script updates)."""
-    return Markup(escape(translate(lang, key))).format(**values)
-
-
 templates.env.filters["demo_num"] = format_number
-templates.env.globals.update(
-    backprop_article=article_table_example, demo_url=demo_url, demo_sentence=sentence
-)
+templates.env.globals.update(backprop_article=article_table_example, demo_url=demo_url)
 
 
 def _both(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
