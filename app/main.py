@@ -10,15 +10,15 @@ import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.assets import static_assets
-from app.cors import Cors
-from app.errors import install_error_handlers
+from app.data.store import DataStore, Watcher
 from app.glossary.problems import GlossaryError
-from app.http_cache import HttpCache
-from app.routes import api, demo, embed, meta, pages, seo
-from app.security import SecurityHeaders
 from app.settings import Settings, get_settings
-from app.store import DataStore, Watcher
+from app.web.assets import static_assets
+from app.web.cors import Cors
+from app.web.errors import install_error_handlers
+from app.web.http_cache import HttpCache
+from app.web.routes import api, demo, embed, meta, pages, seo
+from app.web.security import SecurityHeaders
 
 log = logging.getLogger("glossary")
 

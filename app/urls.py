@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from app.i18n import Lang
+from app.text.i18n import Lang
 
 
 def prefix(lang: Lang) -> str:

@@ -37,7 +37,7 @@ from app import search  # noqa: E402
 from app.glossary import build  # noqa: E402
 from app.glossary.loader import MAX_FILE_BYTES  # noqa: E402
 from app.glossary.schema import Glossary  # noqa: E402
-from app.textnorm import romaji_variants  # noqa: E402
+from app.text.normalize import romaji_variants  # noqa: E402
 
 TARGET_MS = {10_000: 10.0, 100_000: 30.0}
 PER_KIND = 40

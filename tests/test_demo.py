@@ -30,11 +30,11 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.assets import static_assets
 from app.backprop import ARTICLE_DEFAULTS, MAX_STEPS, LayerSpec, article_example, train
 from app.backprop.display import CURVE_HEIGHT, CURVE_WIDTH, format_number, loss_curve
-from app.routes.demo import MAZUR_EXAMPLE, ArticleQuery
-from app.routes.rendering import templates
+from app.web.assets import static_assets
+from app.web.routes.demo import MAZUR_EXAMPLE, ArticleQuery
+from app.web.templates import templates
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
 

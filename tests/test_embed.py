@@ -20,11 +20,11 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from app import embed
 from app.backprop import article_example
 from app.backprop.display import format_number
 from app.main import create_app
 from app.settings import ROOT, STATIC_DIR, Settings
+from app.web import embeds
 from tests.conftest import GLOSSARY
 
 BASE = "http://testserver"  # the base_url of the `client` fixture
@@ -332,7 +332,7 @@ def test_oembed_sizes_respect_maxwidth_and_maxheight(
         frame = frame_of(body)
         assert frame["width"] == str(width) and frame["height"] == str(body["height"])
     roomy = oembed(client, f"{BASE}/terms/relu", maxwidth=5000, maxheight=5000)
-    assert roomy["width"] == embed.TERM_WIDTH
+    assert roomy["width"] == embeds.TERM_WIDTH
 
 
 @pytest.mark.parametrize(
@@ -390,7 +390,7 @@ def test_oembed_422s_for_a_bad_url_or_size(client: TestClient, query: str, field
 
 def test_oembed_html_escapes_what_it_interpolates() -> None:
     hostile = '"><script>alert(1)</script><a href="x'
-    html = embed.oembed_html(
+    html = embeds.oembed_html(
         page_url=f"{BASE}/demo/backprop?x={hostile}",
         src=f"{BASE}/embed/backprop?x={hostile}",
         title=hostile,
@@ -456,7 +456,7 @@ def test_oembed_is_discoverable_from_term_and_demo_pages(client: TestClient) -> 
     ],
 )
 def test_match_url(url: str, base_url: str, expected: tuple[str, str, str] | None) -> None:
-    target = embed.match_url(url, base_url)
+    target = embeds.match_url(url, base_url)
     if expected is None:
         assert target is None
         return
@@ -467,12 +467,12 @@ def test_match_url(url: str, base_url: str, expected: tuple[str, str, str] | Non
 
 
 def test_clamp_size() -> None:
-    assert embed.clamp_size(560, 240) == (560, 240)
-    assert embed.clamp_size(560, 240, maxwidth=320) == (320, 240)
-    assert embed.clamp_size(560, 240, maxheight=100) == (560, 100)
-    assert embed.clamp_size(560, 240, maxwidth=9999, maxheight=9999) == (560, 240)
-    narrow = embed.frame_size(embed.EmbedTarget("term", "ja", "x"), text="あ" * 200, maxwidth=320)
-    wide = embed.frame_size(embed.EmbedTarget("term", "ja", "x"), text="あ" * 200)
+    assert embeds.clamp_size(560, 240) == (560, 240)
+    assert embeds.clamp_size(560, 240, maxwidth=320) == (320, 240)
+    assert embeds.clamp_size(560, 240, maxheight=100) == (560, 100)
+    assert embeds.clamp_size(560, 240, maxwidth=9999, maxheight=9999) == (560, 240)
+    narrow = embeds.frame_size(embeds.EmbedTarget("term", "ja", "x"), text="あ" * 200, maxwidth=320)
+    wide = embeds.frame_size(embeds.EmbedTarget("term", "ja", "x"), text="あ" * 200)
     assert narrow[0] == 320 and narrow[1] > wide[1]
 
 

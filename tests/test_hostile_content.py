@@ -28,12 +28,12 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from app import markdown
 from app.glossary.build import build_from_yaml
 from app.glossary.loader import parse_glossary
 from app.glossary.problems import GlossaryError
 from app.main import create_app
 from app.settings import Settings
+from app.text import markdown
 
 PAYLOADS = (
     "<script>alert(1)</script>",

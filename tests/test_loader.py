@@ -17,8 +17,8 @@ from app.glossary import loader
 from app.glossary.loader import MAX_FILE_BYTES, load_glossary, parse_glossary
 from app.glossary.problems import GlossaryError
 from app.main import create_app
-from app.markdown import render
 from app.settings import Settings
+from app.text.markdown import render
 from tests.conftest import GLOSSARY
 
 HEAD = """\

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from app.assets import load
 from app.backprop.contract import MAX_LAYER_STEPS, MAX_LAYERS, MAX_NEURONS, MAX_STEPS
-from app.security import MAX_HEADER_BYTES, MAX_URL_BYTES
 from app.settings import ROOT
+from app.web.assets import load
+from app.web.security import MAX_HEADER_BYTES, MAX_URL_BYTES
 
 SECRETS = (
     b"def create_app",  # app/main.py

@@ -23,7 +23,7 @@ from app.glossary.build import build_from_yaml
 from app.glossary.loader import load_glossary
 from app.glossary.schema import Glossary
 from app.search import MAX_LIMIT, Hit, normalize, search, suggest
-from app.textnorm import fold_variants, kana_from_romaji, romaji_variants
+from app.text.normalize import fold_variants, kana_from_romaji, romaji_variants
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "data" / "glossary.yaml"

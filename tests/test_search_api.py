@@ -19,7 +19,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.security import MAX_URL_BYTES
+from app.web.security import MAX_URL_BYTES
 
 SEARCH, SUGGEST = "/api/v1/search", "/api/v1/suggest"
 TIERS = ("exact", "prefix", "substring", "fuzzy")
@@ -66,7 +66,7 @@ HOSTILE = [
     "ｶﾞ",
     "<script>alert(1)</script>",
     "{q}",
-    "a" * 8_000,  # the longest URLs the server takes (8 KiB, app/security.py)
+    "a" * 8_000,  # the longest URLs the server takes (8 KiB, app/web/security.py)
     "あ" * 800,  # 7,200 bytes percent-encoded
     "a" * 10_000,  # the longest q the API takes, in a URL the server refuses (414)
     "%" * 10_000,

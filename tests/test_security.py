@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.security import MAX_BODY_BYTES, frame_ancestors
 from app.settings import Settings
+from app.web.security import MAX_BODY_BYTES, frame_ancestors
 from tests.conftest import GLOSSARY
 
 PATHS = [

@@ -17,18 +17,26 @@ from sqlmodel import SQLModel, create_engine
 from app import search
 from app.glossary.loader import content_hash, load_bytes, read_glossary
 from app.glossary.schema import Glossary, TermEntry
-from app.kana import reading_sort_key
 from app.models import Meta, Relation, Tag, Term
+from app.text.kana import reading_sort_key
 
 Progress = Callable[[int, int], None]  # terms written, and their total (0 until known)
 BATCH = 2_000
+# The code that decides what the database holds (relative to app/).
+BUILDER_SOURCES = (
+    "glossary/*.py",
+    "search/*.py",
+    "text/normalize.py",
+    "text/kana.py",
+    "models.py",
+    "data/terms.py",
+)
 
 
 def _builder_fingerprint() -> str:
     """A hash of the code that decides the database's layout, so new code rebuilds old files."""
     app_dir = Path(__file__).resolve().parent.parent
-    sources = [*sorted((app_dir / "glossary").glob("*.py"))]
-    sources += [app_dir / name for name in ("search.py", "textnorm.py", "models.py", "kana.py")]
+    sources = [source for pattern in BUILDER_SOURCES for source in sorted(app_dir.glob(pattern))]
     digest = hashlib.sha256()
     for source in sources:
         digest.update(source.read_bytes())

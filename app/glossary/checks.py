@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import markdown
 from app.glossary.problems import Problem
 from app.glossary.schema import TermEntry
 from app.glossary.yamlnodes import Located
+from app.text import markdown
 
 Position = tuple[int, int]
 

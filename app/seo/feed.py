@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from app.i18n import Lang
+from app.text.i18n import Lang
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 20

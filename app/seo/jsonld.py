@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from app.i18n import Lang
+from app.text.i18n import Lang
 
 CONTEXT = "https://schema.org"
 

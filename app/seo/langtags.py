@@ -10,7 +10,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from app.i18n import Lang
+from app.text.i18n import Lang
 
 # Kana, kanji, CJK punctuation and full-width forms.
 _JAPANESE_CHAR = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from app.i18n import Lang
+from app.text.i18n import Lang
 
 log = logging.getLogger("glossary")
 

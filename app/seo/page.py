@@ -8,7 +8,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from app import urls
-from app.i18n import LANGS, Lang
+from app.text.i18n import LANGS, Lang
 
 OG_LOCALES: dict[Lang, str] = {"ja": "ja_JP", "en": "en_US"}
 X_DEFAULT: Lang = "ja"  # a Japanese-first site: readers of neither language get Japanese

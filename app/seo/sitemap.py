@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr
 
-from app.i18n import LANGS, Lang
 from app.seo.page import X_DEFAULT
+from app.text.i18n import LANGS, Lang
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

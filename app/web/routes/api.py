@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from app import queries, search
-from app.db import SessionDep, raw_connection
-from app.errors import ProblemError, problem_responses
+from app import search
+from app.data import queries
+from app.data.db import SessionDep, raw_connection
 from app.models import LocalizedPublic, Term, TermPublic, TermsPublic
+from app.web.errors import ProblemError, problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["terms"])
 

@@ -1,5 +1,5 @@
 """Embeds for blog posts, as pure functions: which URLs are ours, the frame and its snippets,
-and the oEmbed answer. No web framework here; app/routes/embed.py is the thin layer on top.
+and the oEmbed answer. No web framework here; app/web/routes/embed.py is the thin layer on top.
 
 A page of this site (a term, in either language, or the demo with its query) is an
 EmbedTarget; from it come the frame's URL (/embed/…), the HTML a blogger pastes and the oEmbed
@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from app.backprop import ARTICLE_DEFAULTS
-from app.i18n import Lang
+from app.text.i18n import Lang
 
 Kind = Literal["term", "demo"]
 

@@ -60,7 +60,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "skip_to_content": {"ja": "本文へ移動", "en": "Skip to content"},
     "tag_heading": {"ja": "タグ: {tag}", "en": "Tag: {tag}"},
     "api": {"ja": "API", "en": "API"},
-    # ── The backpropagation demo (app/routes/demo.py, templates/demo.html) ──
+    # ── The backpropagation demo (app/web/routes/demo.py, templates/demo.html) ──
     "demo_title": {"ja": "誤差伝播デモ", "en": "Backpropagation demo"},
     "demo_description": {
         "ja": (
@@ -233,7 +233,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Suggestions: {n}. Use the up and down arrow keys to choose.",
     },
     "suggest_none": {"ja": "候補はありません。", "en": "No suggestions."},
-    # ── Search engines and sharing (app/seo/, app/routes/seo.py, the index pages) ──
+    # ── Search engines and sharing (app/seo/, app/web/routes/seo.py, the index pages) ──
     "site_title": {"ja": "用語集", "en": "Yōgoshū Glossary"},  # when the YAML names none
     "breadcrumbs": {"ja": "パンくずリスト", "en": "Breadcrumb"},
     "senses_n": {"ja": "{n} つの意味", "en": "{n} senses"},
@@ -261,7 +261,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "feed_title": {"ja": "{site} — 更新された用語", "en": "{site} — recently updated terms"},
     "feed": {"ja": "更新情報(Atom)", "en": "Updates (Atom)"},
-    # ── Embeds (app/routes/embed.py, templates/embed_*.html, templates/_embed_panel.html) ──
+    # ── Embeds (app/web/routes/embed.py, templates/embed_*.html, templates/_embed_panel.html) ──
     "embed_panel": {"ja": "埋め込む", "en": "Embed"},
     "embed_panel_term": {
         "ja": "この用語をブログ記事に載せるためのコードです。",

@@ -35,7 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from app.glossary.schema import TermEntry
-from app.textnorm import (
+from app.text.normalize import (
     fold_variants,
     kana_from_romaji,
     normalize,

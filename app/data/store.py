@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app import search
-from app.db import open_engine, raw_connection_of
+from app.data.db import open_engine, raw_connection_of
 from app.glossary.build import ensure_database
 from app.glossary.problems import GlossaryError
 from app.settings import Settings

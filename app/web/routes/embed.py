@@ -1,7 +1,7 @@
 """Embeds for blog posts: the frames /embed/terms/{id} and /embed/backprop, and /oembed.
 
-Thin: app/embed.py decides what is ours and builds the snippets and the oEmbed answer; the
-demo's frame is the demo itself (app/routes/demo.py's render_demo) in another template. The
+Thin: app/web/embeds.py decides what is ours and builds the snippets and the oEmbed answer; the
+demo's frame is the demo itself (app/web/routes/demo.py's render_demo) in another template. The
 frames take ?lang=en (their paths stay under /embed/, which GLOSSARY_EMBED_ORIGINS governs)
 and ?frame=ID, the id they send with their height (see static/embed-frame.js).
 """
@@ -14,14 +14,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app import embed, queries, urls
-from app.db import SessionDep
-from app.errors import ProblemError
-from app.i18n import Lang, translate
+from app import urls
+from app.data import queries
+from app.data.db import SessionDep
 from app.models import TermPublic
-from app.routes.demo import demo_url, render_demo
-from app.routes.rendering import render_page, site_name, templates
 from app.seo.page import PageSeo, og_image_path, page_seo
+from app.text.i18n import Lang, translate
+from app.web import embeds
+from app.web.errors import ProblemError
+from app.web.routes.demo import demo_url, render_demo
+from app.web.templates import render_page, site_name, templates
 
 router = APIRouter()
 
@@ -61,18 +63,18 @@ def embed_snippets(
     *,
     term: TermPublic | None = None,
     query: str = "",
-) -> embed.Snippets:
+) -> embeds.Snippets:
     """The embed panel's snippets for a term page, or (no term) for the demo with its query."""
     if term is not None:
-        target = embed.EmbedTarget("term", lang, term.id)
+        target = embeds.EmbedTarget("term", lang, term.id)
         title = term_title(term, lang)
         link_text = (term.title.en if lang == "en" else None) or term.title.ja
         text = (term.summary.en if lang == "en" else None) or term.summary.ja
     else:
-        target = embed.EmbedTarget("demo", lang, query=embed.demo_query(query))
+        target = embeds.EmbedTarget("demo", lang, query=embeds.demo_query(query))
         title = translate(lang, "demo_title")
         link_text, text = translate(lang, "demo_term"), ""
-    return embed.snippets(
+    return embeds.snippets(
         base_url=base_url,
         target=target,
         title=translate(lang, "embed_frame_title", title=title, site=site_title),
@@ -115,7 +117,7 @@ def embed_term(request: Request, term_id: str, session: SessionDep) -> Response:
 def embed_backprop(request: Request, session: SessionDep) -> Response:
     """The backpropagation demo, compact, to frame; the same query parameters as the demo."""
     lang = frame_lang(request)
-    query = embed.demo_query(request.url.query)
+    query = embeds.demo_query(request.url.query)
     return render_demo(
         request,
         session,
@@ -149,7 +151,7 @@ def embed_not_found(request: Request, session: SessionDep) -> Response:
 
 
 class OEmbed(BaseModel):
-    """An oEmbed 1.0 answer of type rich (for /openapi.json; the route returns app.embed's)."""
+    """An oEmbed 1.0 answer of type rich (for /openapi.json; the route returns app.web.embeds')."""
 
     type: Literal["rich"]
     version: Literal["1.0"]
@@ -193,7 +195,7 @@ def oembed(
     if format_.lower() not in ("json", ""):
         raise ProblemError(501, f"format {format_[:20]!r} is not served; use format=json")
     base_url = request.app.state.settings.base_url
-    target = embed.match_url(url, base_url)
+    target = embeds.match_url(url, base_url)
     if target is None:
         raise ProblemError(404, f"not a page of this site that can be embedded: {url[:200]}")
     site = queries.site_info(session=session)
@@ -206,12 +208,12 @@ def oembed(
                 term = queries.get_term(session=session, term_id=found, base_url=base_url)
         if term is None:
             raise ProblemError(404, f"no term {target.term_id[:100]!r}")
-        target = embed.EmbedTarget("term", target.lang, term.id)
+        target = embeds.EmbedTarget("term", target.lang, term.id)
         title = term_title(term, target.lang)
         text = (term.summary.en if target.lang == "en" else None) or term.summary.ja
     else:
         title = translate(target.lang, "demo_title")
-    body = embed.oembed_response(
+    body = embeds.oembed_response(
         base_url=base_url,
         target=target,
         title=title,
@@ -223,4 +225,4 @@ def oembed(
         maxwidth=maxwidth,
         maxheight=maxheight,
     )
-    return JSONResponse(body, headers={"Cache-Control": f"public, max-age={embed.CACHE_AGE}"})
+    return JSONResponse(body, headers={"Cache-Control": f"public, max-age={embeds.CACHE_AGE}"})

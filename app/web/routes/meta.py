@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from app import queries
-from app.assets import static_assets
-from app.db import SessionDep
+from app.data import queries
+from app.data.db import SessionDep
+from app.web.assets import static_assets
 
 router = APIRouter()
 

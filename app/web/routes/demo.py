@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app import queries, urls
+from app import urls
 from app.backprop import (
     ARTICLE_DEFAULTS,
     MAX_LAYERS,
@@ -33,10 +33,11 @@ from app.backprop import (
 from app.backprop.contract import MAX_LAYER_STEPS
 from app.backprop.display import CURVE_HEIGHT, CURVE_WIDTH, format_number, loss_curve
 from app.backprop.explain import ACTIVATION_TEXT, LOSS_TEXT
-from app.db import SessionDep
-from app.errors import ProblemError, problem_responses
-from app.i18n import Lang, translate
-from app.routes.rendering import lang_of, render_page, templates
+from app.data import queries
+from app.data.db import SessionDep
+from app.text.i18n import Lang, translate
+from app.web.errors import ProblemError, problem_responses
+from app.web.templates import lang_of, render_page, templates
 
 router = APIRouter()
 

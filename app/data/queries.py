@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 
 from app import urls
 from app.glossary.schema import RELATION_KINDS
-from app.i18n import Lang
 from app.models import (
     LocalizedPublic,
     Meta,
@@ -25,6 +24,7 @@ from app.models import (
     TermPublic,
     TermSummary,
 )
+from app.text.i18n import Lang
 
 
 def term_urls(term_id: str, *, base_url: str) -> LocalizedPublic:

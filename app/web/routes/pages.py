@@ -10,13 +10,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
-from app import queries, search, urls
-from app.db import SessionDep, raw_connection
-from app.i18n import Lang, translate
-from app.kana import GOJUON_ROWS, OTHER_ROW, gojuon_row, latin_initial
-from app.markdown import render, split_at_first_table
+from app import search, urls
+from app.data import queries
+from app.data.db import SessionDep, raw_connection
 from app.models import Term, TermPublic
-from app.routes.rendering import (
+from app.seo import jsonld
+from app.seo.langtags import foreign
+from app.seo.page import PageSeo, og_image_path
+from app.text.i18n import Lang, translate
+from app.text.kana import GOJUON_ROWS, OTHER_ROW, gojuon_row, latin_initial
+from app.text.markdown import render, split_at_first_table
+from app.web.templates import (
     jsonld_site,
     lang_of,
     page_head,
@@ -26,9 +30,6 @@ from app.routes.rendering import (
     site_name,
     templates,
 )
-from app.seo import jsonld
-from app.seo.langtags import foreign
-from app.seo.page import PageSeo, og_image_path
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,12 +16,12 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from app import urls
-from app.assets import static_assets
-from app.i18n import Lang, date_label, translate
 from app.seo import jsonld
 from app.seo.langtags import foreign, lang_attr, mark_japanese, mark_japanese_html
 from app.seo.page import PageSeo, og_image_path, page_seo
 from app.settings import TEMPLATES_DIR
+from app.text.i18n import Lang, date_label, translate
+from app.web.assets import static_assets
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.trim_blocks = True

@@ -15,14 +15,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.routing import NoMatchFound
 
-from app import queries, urls
-from app.db import SessionDep
-from app.i18n import LANGS, Lang, translate
+from app import urls
+from app.data import queries
+from app.data.db import SessionDep
 from app.models import Term
-from app.routes.pages import gojuon_groups, letter_groups, letter_path, letter_slug, row_path
-from app.routes.rendering import SPECIAL_PAGES, lang_of, render_error, site_name
 from app.seo import feed, og, sitemap
 from app.seo.page import feed_path
+from app.text.i18n import LANGS, Lang, translate
+from app.web.routes.pages import gojuon_groups, letter_groups, letter_path, letter_slug, row_path
+from app.web.templates import SPECIAL_PAGES, lang_of, render_error, site_name
 
 router = APIRouter(include_in_schema=False)
 

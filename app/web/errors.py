@@ -94,7 +94,7 @@ def _respond(
             media_type=PROBLEM_JSON,
             headers=headers,
         )
-    from app.routes.rendering import render_error
+    from app.web.templates import render_error
 
     try:
         return render_error(request, status=status, detail=detail, headers=headers)

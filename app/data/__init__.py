@@ -1,0 +1,1 @@
+"""The database: engine and sessions, the query functions, the data being served."""

@@ -1,0 +1,1 @@
+"""Text: the UI strings, Japanese ordering, Markdown and search-key normalization."""

@@ -1,0 +1,1 @@
+"""The web layer: middleware, the template environment and the routes (thin, over app/)."""
