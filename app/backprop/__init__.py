@@ -6,7 +6,7 @@ only, no web framework: the routes turn BackpropInputError and BackpropOverflowE
 
 The modules, in the order a request goes through them:
   contract.py   limits, LayerSpec, BackpropInputError (.field .message .code), BackpropOverflowError
-  validate.py   request → Problem (float64 arrays), or the first field at fault
+  validate.py   request → TrainingSetup (float64 arrays), or the first field at fault
   kernels.py    activations and losses as in-place NumPy kernels
   network.py    θ = every layer's [W | b] in one vector; forward, backward, update, gradient check
   run.py        the training loop under np.errstate(..., "raise"), and the JSON-ready response

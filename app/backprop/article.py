@@ -56,7 +56,7 @@ def article_example(
     dL_dw2, dL_dh, dh_dz1, dL_dz1, dL_dw1, dL_db}. Errors name the query parameter ("w1", "lr").
     """
     try:
-        problem = validate(
+        setup = validate(
             x=[x],
             t=[t],
             layers=[LayerSpec([[w1]], [b], hidden), LayerSpec([[w2]], None, output)],
@@ -68,7 +68,7 @@ def article_example(
     except BackpropInputError as error:
         field = ARTICLE_FIELDS.get(error.field, error.field)
         raise BackpropInputError(field, error.message, error.code) from None
-    result = run(problem)
+    result = run(setup)
     trace, (grad_b, _) = result.trace, result.trace.grad_bias
     assert grad_b is not None  # the hidden layer has the bias b
     named = {
@@ -84,4 +84,4 @@ def article_example(
         "dL_dw1": float(trace.grad_weights[0][0, 0]),
         "dL_db": float(grad_b[0]),
     }
-    return {**response(result, article_steps(problem, named)), "named": named}
+    return {**response(result, article_steps(setup, named)), "named": named}

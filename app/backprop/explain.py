@@ -11,7 +11,7 @@ import numpy as np
 
 from app.backprop.contract import Array
 from app.backprop.run import Run
-from app.backprop.validate import Problem
+from app.backprop.validate import TrainingSetup
 
 
 class _ActivationText(NamedTuple):
@@ -74,13 +74,13 @@ def _item(id_: str, ja: str, en: str, formula: str, value: Array | float) -> dic
 
 def general_steps(run: Run) -> list[dict[str, object]]:
     """The chain rule for any network: forward layer by layer, the loss, then backwards."""
-    problem, trace = run.problem, run.trace
+    setup, trace = run.setup, run.trace
     n = len(trace.z)
     sup = [str(k).translate(_SUPERSCRIPTS) for k in range(n + 1)]
     below = ["x", *(f"a{s}" for s in sup[1:])]  # the input of layer k is below[k - 1]
     items = []
     for k, s in enumerate(sup[1:], start=1):
-        act = ACTIVATION_TEXT[problem.activations[k - 1]]
+        act = ACTIVATION_TEXT[setup.activations[k - 1]]
         bias = f" + b{s}" if trace.grad_bias[k - 1] is not None else ""
         items += [
             _item(
@@ -98,7 +98,7 @@ def general_steps(run: Run) -> list[dict[str, object]]:
                 trace.a[k - 1],
             ),
         ]
-    loss = LOSS_TEXT[problem.loss]
+    loss = LOSS_TEXT[setup.loss]
     y = f"a{sup[n]}"
     items.append(
         _item(
@@ -135,7 +135,7 @@ def general_steps(run: Run) -> list[dict[str, object]]:
 
 def _layer_gradient_items(run: Run, k: int, s: str, below: str) -> list[dict[str, object]]:
     """δ, ∂L/∂W and ∂L/∂b of layer k (1-based, superscript s, input `below`)."""
-    trace, name = run.trace, run.problem.activations[k - 1]
+    trace, name = run.trace, run.setup.activations[k - 1]
     slope = _slope(name, f"z{s}", f"a{s}")
     delta = f"δ{s} = ∂L/∂a{s} ⊙ {ACTIVATION_TEXT[name].symbol}′(z{s}) = ∂L/∂a{s}"
     items = [
@@ -168,13 +168,13 @@ def _layer_gradient_items(run: Run, k: int, s: str, below: str) -> list[dict[str
     return items
 
 
-def article_steps(problem: Problem, named: dict[str, float]) -> list[dict[str, object]]:
+def article_steps(setup: TrainingSetup, named: dict[str, float]) -> list[dict[str, object]]:
     """One item per named scalar of the article's example, in the order it computes them."""
-    hidden, output = problem.activations
+    hidden, output = setup.activations
     h_text, y_text = ACTIVATION_TEXT[hidden], ACTIVATION_TEXT[output]
-    loss = LOSS_TEXT[problem.loss]
+    loss = LOSS_TEXT[setup.loss]
     dy_dwh = _slope(output, "w2·h", "y")  # ∂y/∂(w2·h)
-    if problem.loss == "bce" and output == "sigmoid":
+    if setup.loss == "bce" and output == "sigmoid":
         chain = "(y − t)"  # y(1 − y) cancels: why a sigmoid output goes with bce
     else:
         factors = [_factor(loss.gradient.format(y="y")), _factor(dy_dwh)]

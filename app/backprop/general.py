@@ -17,7 +17,7 @@ def train(
     update_bias: bool = True,
 ) -> dict[str, object]:
     """Validate, run, return the JSON-ready response of POST /api/v1/backprop."""
-    problem = validate(
+    setup = validate(
         x=x,
         t=t,
         layers=layers,
@@ -26,5 +26,5 @@ def train(
         steps=steps,
         update_bias=update_bias,
     )
-    result = run(problem)
+    result = run(setup)
     return response(result, general_steps(result))

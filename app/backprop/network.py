@@ -16,7 +16,7 @@ import numpy as np
 from app.backprop import kernels
 from app.backprop.contract import Array
 from app.backprop.kernels import Forward, Slope
-from app.backprop.validate import Problem
+from app.backprop.validate import TrainingSetup
 
 # The gradient check uses central differences with step h = EPS·max(1, |θ|). Its error is the
 # truncation h²/6·|∂³L/∂θ³| (≈ 2e-13·|L‴|) plus rounding ≈ ε·|L|/h (≈ 2e-10·|L|). It passes when
@@ -68,18 +68,18 @@ class Network:
     it, and `exists` (1 per real parameter, 0 there) keeps it out of the gradient check.
     """
 
-    def __init__(self, problem: Problem) -> None:
-        shapes = [(len(w), len(w[0]) + 1) for w in problem.weights]
+    def __init__(self, setup: TrainingSetup) -> None:
+        shapes = [(len(w), len(w[0]) + 1) for w in setup.weights]
         ends = np.cumsum([rows * cols for rows, cols in shapes]).tolist()
         self.theta = np.zeros(ends[-1])
         self.grad = np.zeros_like(self.theta)
-        self.step_sizes = np.full_like(self.theta, problem.learning_rate)
+        self.step_sizes = np.full_like(self.theta, setup.learning_rate)
         self.exists = np.ones_like(self.theta)
-        self.t = problem.t
+        self.t = setup.t
         self._scaled = np.empty_like(self.theta)
-        self._loss, self._loss_gradient = kernels.LOSS_KERNELS[problem.loss]
+        self._loss, self._loss_gradient = kernels.LOSS_KERNELS[setup.loss]
         self._loss_scratch = np.empty(shapes[-1][0])
-        self._of_logits = problem.loss == "bce" and problem.activations[-1] == "sigmoid"
+        self._of_logits = setup.loss == "bce" and setup.activations[-1] == "sigmoid"
         if self._of_logits:
             self._loss = kernels.bce_of_logits
 
@@ -87,18 +87,18 @@ class Network:
             return flat[ends[k] - shapes[k][0] * shapes[k][1] : ends[k]].reshape(shapes[k])
 
         inputs = [np.ones(cols) for _, cols in shapes]
-        inputs[0][:-1] = problem.x
+        inputs[0][:-1] = setup.x
         outputs = [*(i[:-1] for i in inputs[1:]), np.empty(shapes[-1][0])]
         self.layers: list[_Layer] = []
         for k, (w, b, name) in enumerate(
-            zip(problem.weights, problem.biases, problem.activations, strict=True)
+            zip(setup.weights, setup.biases, setup.activations, strict=True)
         ):
             p, rows = view(self.theta, k), len(w)
             p[:, :-1] = w
             p[:, -1] = 0.0 if b is None else b
             if b is None:
                 view(self.exists, k)[:, -1] = 0.0
-            if b is None or not problem.update_bias:
+            if b is None or not setup.update_bias:
                 view(self.step_sizes, k)[:, -1] = 0.0
             delta = np.empty(rows)
             activate, slope_of = kernels.ACTIVATION_KERNELS[name]

@@ -12,14 +12,14 @@ import numpy as np
 
 from app.backprop.contract import Array, BackpropOverflowError
 from app.backprop.network import Network, Trace, gradient_check
-from app.backprop.validate import Problem
+from app.backprop.validate import TrainingSetup
 
 
 @dataclass(frozen=True)
 class Run:
     """What one call computes: the first step's trace, the loss history, the final parameters."""
 
-    problem: Problem
+    setup: TrainingSetup
     trace: Trace
     history: Array
     gradient_check: tuple[float, bool]
@@ -29,7 +29,7 @@ class Run:
 _FORWARD, _BACKWARD, _CHECK, _UPDATE = range(4)
 
 
-def _overflow(problem: Problem, phase: int, step: int, error: FloatingPointError) -> str:
+def _overflow(setup: TrainingSetup, phase: int, step: int, error: FloatingPointError) -> str:
     where = {
         _FORWARD: f"loss after step {step}" if step else "loss before training",
         _BACKWARD: f"gradient in step {step + 1}",
@@ -37,7 +37,7 @@ def _overflow(problem: Problem, phase: int, step: int, error: FloatingPointError
         _UPDATE: f"parameters after step {step}",
     }[phase]
     hint = "try a smaller learning rate, smaller inputs or smaller weights"
-    if problem.loss == "bce" and phase in (_FORWARD, _BACKWARD):
+    if setup.loss == "bce" and phase in (_FORWARD, _BACKWARD):
         hint = (
             "bce needs every output strictly between 0 and 1: use a sigmoid output layer and"
             " keep its weighted inputs z below about 36, beyond which σ(z) rounds to 1"
@@ -45,10 +45,10 @@ def _overflow(problem: Problem, phase: int, step: int, error: FloatingPointError
     return f"{where} is not finite ({error}); {hint}"
 
 
-def run(problem: Problem) -> Run:
-    """Train for problem.steps steps, tracing the first one and checking its gradient."""
-    net = Network(problem)
-    history = np.empty(problem.steps + 1)
+def run(setup: TrainingSetup) -> Run:
+    """Train for setup.steps steps, tracing the first one and checking its gradient."""
+    net = Network(setup)
+    history = np.empty(setup.steps + 1)
     phase, step = _FORWARD, 0
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
@@ -58,19 +58,19 @@ def run(problem: Problem) -> Run:
             trace = net.trace()
             phase = _CHECK
             check = gradient_check(net, float(history[0]))
-            for step in range(1, problem.steps + 1):
+            for step in range(1, setup.steps + 1):
                 phase = _UPDATE
                 net.update()
                 phase = _FORWARD
                 history[step] = net.forward()
-                if step < problem.steps:
+                if step < setup.steps:
                     phase = _BACKWARD
                     net.backward()
     except FloatingPointError as error:
-        raise BackpropOverflowError(_overflow(problem, phase, step, error)) from None
+        raise BackpropOverflowError(_overflow(setup, phase, step, error)) from None
     if not (np.isfinite(history).all() and np.isfinite(net.theta).all()):  # errstate forbids it
         raise BackpropOverflowError("the result is not finite")
-    return Run(problem, trace, history, check, net.parameters())
+    return Run(setup, trace, history, check, net.parameters())
 
 
 def response(run: Run, steps: list[dict[str, object]]) -> dict[str, object]:

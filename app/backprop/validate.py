@@ -21,8 +21,8 @@ from app.backprop.contract import (
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A validated request, as float64 arrays."""
+class TrainingSetup:
+    """A validated training request: data, network and settings, as float64 arrays."""
 
     x: Array
     t: Array
@@ -92,7 +92,7 @@ def validate(
     learning_rate: object,
     steps: object,
     update_bias: object,
-) -> Problem:
+) -> TrainingSetup:
     """Check every input against the contract; raise BackpropInputError at the first problem."""
     x_array = _vector(x, "x")
     if not isinstance(layers, list | tuple) or not 1 <= len(layers) <= MAX_LAYERS:
@@ -129,7 +129,7 @@ def validate(
         )
     if not isinstance(update_bias, bool):
         raise BackpropInputError("update_bias", "must be true or false")
-    return Problem(
+    return TrainingSetup(
         x=x_array,
         t=t_array,
         weights=[w for w, _, _ in specs],
