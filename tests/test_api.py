@@ -1,4 +1,4 @@
-"""The JSON API contract of DESIGN.md: shapes of /api/v1/terms and /api/v1/terms/{id},
+"""The JSON API contract (docs/api.md): shapes of /api/v1/terms and /api/v1/terms/{id},
 cursor pagination, and RFC 9457 problem+json errors that name the field."""
 
 from __future__ import annotations

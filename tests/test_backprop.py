@@ -1,4 +1,4 @@
-"""The backprop engine (app/backprop/) against DESIGN.md's "Backprop demo contract".
+"""The backprop engine (app/backprop/) against its contract (docs/api.md, the backprop endpoints).
 
 Pinned here:
 - Numbers worked by hand: the article's default example (x = 1, w1 = 0.5, b = 0.1, w2 = 0.8,

@@ -1,12 +1,12 @@
 """Search as the outside sees it: /api/v1/search and /api/v1/suggest, and the /search pages.
 
-The API answers DESIGN.md's shape — `{"query", "data": [{"id", "title", "reading", "summary",
-"score", …}], "count"}` — ranked best first; suggest gives at most 10 short entries. No query
-string makes a 500: hostile text is a 200 (with results or none), a q over 10,000 characters
-is a 422 problem+json naming `query.q`, and a URL past the server's 8 KiB limit is a 414
-problem+json that says so. The results page, in Japanese and English, says in
-words which part of each term matched, marks mixed-language text with `lang`, and answers
-every query — empty, unmatched, very long or odd — with a 200 and a message.
+The API answers the shape docs/api.md describes — `{"query", "data": [{"id", "title",
+"reading", "summary", "score", …}], "count"}` — ranked best first; suggest gives at most 10
+short entries. No query string makes a 500: hostile text is a 200 (with results or none), a q
+over 10,000 characters is a 422 problem+json naming `query.q`, and a URL past the server's
+8 KiB limit is a 414 problem+json that says so. The results page, in Japanese and English,
+says in words which part of each term matched, marks mixed-language text with `lang`, and
+answers every query — empty, unmatched, very long or odd — with a 200 and a message.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Backpropagation engine for the live demo: validate, train, explain.
 
 `train()` answers POST /api/v1/backprop; `article_example()` answers GET /api/v1/backprop, the
-two-layer example of the article 「誤差伝播とは」 (DESIGN.md, "Backprop demo contract"). NumPy
-only, no web framework: the routes turn BackpropInputError and BackpropOverflowError into a 422.
+two-layer example of the article 「誤差伝播とは」. docs/api.md describes both requests and their
+responses; contract.py holds the limits. NumPy only, no web framework: the routes turn
+BackpropInputError and BackpropOverflowError into a 422.
 
 The modules, in the order a request goes through them:
   contract.py   limits, LayerSpec, BackpropInputError (.field .message .code), BackpropOverflowError
