@@ -16,7 +16,6 @@ Pinned here:
 """
 
 import copy
-import inspect
 import itertools
 import json
 import math
@@ -32,7 +31,6 @@ from hypothesis import strategies as st
 
 from app.backprop import (
     ACTIVATIONS,
-    ARTICLE_DEFAULTS,
     LOSSES,
     MAX_STEPS,
     BackpropInputError,
@@ -156,13 +154,6 @@ def test_article_formulas_follow_the_chosen_functions() -> None:
     by_id = {item["id"]: item["formula"] for item in article_example(loss="sse")["steps"]}
     assert by_id["L"] == "L = (y − t)²"
     assert by_id["dL_dw2"].endswith("= 2(y − t)·h")
-
-
-def test_article_defaults_are_the_signature_defaults() -> None:
-    signature = inspect.signature(article_example)
-    defaults = {name: p.default for name, p in signature.parameters.items()}
-    assert defaults == ARTICLE_DEFAULTS
-    assert article_example(**ARTICLE_DEFAULTS) == article_example()
 
 
 def test_article_example_matches_train_on_the_same_network() -> None:

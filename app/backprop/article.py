@@ -4,25 +4,13 @@ z1 = w1·x + b, h = hidden(z1), y = output(w2·h) (no output bias), L = loss(y, 
 the query parameters of GET /api/v1/backprop ("w1", "lr") instead of train()'s JSON paths.
 """
 
+import inspect
 from typing import Final
 
 from app.backprop.contract import BackpropInputError, LayerSpec
 from app.backprop.explain import article_steps
 from app.backprop.run import response, run
 from app.backprop.validate import validate
-
-ARTICLE_DEFAULTS: Final[dict[str, float | int | str]] = {
-    "x": 1.0,
-    "w1": 0.5,
-    "w2": 0.8,
-    "b": 0.1,
-    "t": 1.0,
-    "lr": 0.5,
-    "steps": 1,
-    "hidden": "sigmoid",
-    "output": "identity",
-    "loss": "half_sse",
-}
 
 # train()'s field paths → the query parameters of GET /api/v1/backprop.
 ARTICLE_FIELDS: Final = {
@@ -85,3 +73,11 @@ def article_example(
         "dL_db": float(grad_b[0]),
     }
     return {**response(result, article_steps(setup, named)), "named": named}
+
+
+# The query parameters of GET /api/v1/backprop and their defaults, in order: article_example()'s
+# keywords, read from its signature so the article's numbers are written once.
+ARTICLE_DEFAULTS: Final[dict[str, float | int | str]] = {
+    name: parameter.default
+    for name, parameter in inspect.signature(article_example).parameters.items()
+}
