@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_backprop_engine.py
 	$(BIN)/python bench/bench_backprop_api.py
+	$(BIN)/python bench/bench_limits.py
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/lighthouse.py
