@@ -15,12 +15,25 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from app.main import create_app
 from app.settings import ROOT, Settings
 
 GLOSSARY = ROOT / "data" / "glossary.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
+
+# No test may pass or fail with the machine's speed: Hypothesis's built-in profiles ("default",
+# and "ci" when CI is set) keep their example counts but lose the per-example deadline and the
+# too-slow health check. Each property test sets its own max_examples.
+for _profile in ("default", "ci"):
+    hypothesis_settings.register_profile(
+        _profile,
+        hypothesis_settings.get_profile(_profile),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 @pytest.fixture(scope="session")

@@ -292,17 +292,14 @@ def test_markdown_without_html_loads_and_renders_as_written() -> None:
 
 
 @contextmanager
-def bounded(seconds: float, megabytes: float) -> Iterator[None]:
-    """Assert the block runs within a wall time and a peak of Python allocations."""
+def bounded_memory(megabytes: float) -> Iterator[None]:
+    """Assert the block's peak of Python allocations stays under `megabytes`."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         yield
     finally:
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert elapsed < seconds, f"took {elapsed:.2f} s"
     assert peak < megabytes * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MB"
 
 
@@ -312,17 +309,17 @@ def billion_laughs(levels: int = 10) -> str:
     return HEAD.replace("terms:\n", "\n".join(lines) + "\nterms:\n") + term()
 
 
-def test_an_alias_bomb_fails_fast_in_bounded_memory() -> None:
-    with bounded(seconds=5, megabytes=50):
+def test_an_alias_bomb_is_refused_in_bounded_memory() -> None:
+    with bounded_memory(megabytes=50):
         found = problems(billion_laughs())  # 9**10 ≈ 3.5 billion strings if expanded
     assert found == ["glossary.yaml:12:10: aliases expand to too many values (an alias bomb?)"]
 
 
-def test_an_alias_bomb_of_one_long_string_fails_fast() -> None:
+def test_an_alias_bomb_of_one_long_string_is_refused_in_bounded_memory() -> None:
     """A long scalar repeated by aliases would build a database thousands of times the file."""
     long_alias = "あ" * 100_000
     text = HEAD + term() + f"    aliases: [&big {long_alias}, " + ", ".join(["*big"] * 5000) + "]\n"
-    with bounded(seconds=5, megabytes=50):
+    with bounded_memory(megabytes=50):
         found = problems(text)
     assert found == ["glossary.yaml:14:100082: aliases expand to too much text (an alias bomb?)"]
 
@@ -345,8 +342,8 @@ def test_aliases_within_reason_are_fine() -> None:
     ],
     ids=["65-levels", "flow-sequences", "flow-mappings", "block-mappings"],
 )
-def test_deep_nesting_fails_fast_in_bounded_memory(nested: str) -> None:
-    with bounded(seconds=5, megabytes=50):
+def test_deep_nesting_is_refused_in_bounded_memory(nested: str) -> None:
+    with bounded_memory(megabytes=50):
         (message,) = problems("x: " + nested + "\n")
     assert "nesting deeper than 64 levels" in message or "maximum nesting depth" in message
 
@@ -355,14 +352,14 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path)
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:
         handle.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written to the disk
-    with bounded(seconds=1, megabytes=5), pytest.raises(GlossaryError) as caught:
+    with bounded_memory(megabytes=5), pytest.raises(GlossaryError) as caught:
         load_glossary(path)
     assert str(caught.value) == "huge.yaml:1:1: the file is larger than 64 MB"
 
 
 def test_bytes_over_the_size_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 2 * 1024 * 1024)
-    with bounded(seconds=1, megabytes=10):
+    with bounded_memory(megabytes=10):
         found = problems(b"#" * (2 * 1024 * 1024 + 1))
     assert found == ["glossary.yaml:1:1: the file is larger than 2 MB"]
 
@@ -371,7 +368,7 @@ def test_the_server_refuses_to_start_on_an_alias_bomb(tmp_path: Path) -> None:
     data = tmp_path / "glossary.yaml"
     data.write_text(billion_laughs(), encoding="utf-8")
     settings = Settings(data=data, db=tmp_path / "g.sqlite", reload_interval=0)
-    with bounded(seconds=5, megabytes=50), pytest.raises(GlossaryError) as caught:
+    with bounded_memory(megabytes=50), pytest.raises(GlossaryError) as caught:
         with TestClient(create_app(settings)):
             pass  # pragma: no cover
     assert "aliases expand to too many values" in str(caught.value)

@@ -413,7 +413,7 @@ def test_concurrent_searches_share_the_typo_index(db_path: Path) -> None:
 # --- normalization --------------------------------------------------------------------------
 
 
-@settings(max_examples=1_000)
+@settings(deadline=None, max_examples=1_000)
 @given(st.text())
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize(text)
@@ -421,7 +421,7 @@ def test_normalize_is_idempotent(text: str) -> None:
     assert fold_variants(fold_variants(once)) == fold_variants(once)
 
 
-@settings(max_examples=300)
+@settings(deadline=None, max_examples=300)
 @given(st.text(alphabet=st.characters(min_codepoint=0x3041, max_codepoint=0x3096)))
 def test_katakana_and_hiragana_normalize_alike(text: str) -> None:
     katakana = "".join(chr(ord(char) + 0x60) for char in text)
