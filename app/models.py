@@ -63,7 +63,8 @@ class Meta(SQLModel, table=True):
     value: str
 
 
-# Public shapes (the JSON API contract in DESIGN.md; fields may be added, never changed).
+# Public shapes: the JSON API contract (fields may be added, never changed; see docs/api.md).
+# app/data/terms.py builds them from the tables above.
 
 
 class LocalizedPublic(BaseModel):
@@ -90,20 +91,25 @@ class SourcePublic(BaseModel):
     url: str
 
 
-class TermSummary(BaseModel):
+# The shapes of a term share their first fields, declared once in TermBase. (Notes on these
+# classes are comments: a docstring would become a description in the OpenAPI schema.)
+
+
+class TermBase(BaseModel):
     id: str
     title: LocalizedPublic
     reading: str
+
+
+class TermSummary(TermBase):  # a term in a list: no article, no relations
     summary: LocalizedPublic
     tags: list[str]
     urls: LocalizedPublic
     updated: dt.date
 
 
-class TermPublic(BaseModel):
-    id: str
-    title: LocalizedPublic
-    reading: str
+# Not a TermSummary: inheriting would move summary, urls and updated before aliases in the JSON.
+class TermPublic(TermBase):
     aliases: list[str]
     tags: list[str]
     summary: LocalizedPublic

@@ -1,4 +1,5 @@
-"""Data functions shared by pages and the API: each takes a session and returns public shapes."""
+"""Data functions shared by pages and the API: each takes a session; rows become public
+shapes in app/data/terms.py."""
 
 from __future__ import annotations
 
@@ -10,39 +11,10 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from app import urls
-from app.glossary.schema import RELATION_KINDS
-from app.models import (
-    LocalizedPublic,
-    Meta,
-    Relation,
-    RelationPublic,
-    SensePublic,
-    SourcePublic,
-    Tag,
-    Term,
-    TermPublic,
-    TermSummary,
-)
+from app.data import terms
+from app.data.terms import term_urls as term_urls  # re-exported: callers use queries.term_urls
+from app.models import Meta, Relation, RelationPublic, Tag, Term, TermPublic, TermSummary
 from app.text.i18n import Lang
-
-
-def term_urls(term_id: str, *, base_url: str) -> LocalizedPublic:
-    return LocalizedPublic(
-        ja=base_url + urls.term("ja", term_id), en=base_url + urls.term("en", term_id)
-    )
-
-
-def summarize(term: Term, *, base_url: str) -> TermSummary:
-    return TermSummary(
-        id=term.id,
-        title=LocalizedPublic(ja=term.title_ja, en=term.title_en),
-        reading=term.reading,
-        summary=LocalizedPublic(ja=term.summary_ja, en=term.summary_en),
-        tags=term.tags,
-        urls=term_urls(term.id, base_url=base_url),
-        updated=term.updated,
-    )
 
 
 def get_term(*, session: Session, term_id: str, base_url: str) -> TermPublic | None:
@@ -50,40 +22,10 @@ def get_term(*, session: Session, term_id: str, base_url: str) -> TermPublic | N
     term = session.get(Term, term_id)
     if term is None:
         return None
-    rows = session.exec(
+    relations = session.exec(
         select(Relation).where(Relation.term_id == term_id).order_by(col(Relation.pk))
     ).all()
-    relations: dict[str, list[RelationPublic]] = {kind: [] for kind in RELATION_KINDS}
-    for row in rows:
-        relations[row.kind].append(
-            RelationPublic(
-                label=row.label,
-                ref=row.ref,
-                note=LocalizedPublic(ja=row.note_ja, en=row.note_en),
-                label_en=row.label_en,
-                sense=row.sense,
-            )
-        )
-    body = None
-    if term.body_ja is not None:
-        body = LocalizedPublic(ja=term.body_ja, en=term.body_en)
-    return TermPublic(
-        id=term.id,
-        title=LocalizedPublic(ja=term.title_ja, en=term.title_en),
-        reading=term.reading,
-        aliases=term.aliases,
-        tags=term.tags,
-        summary=LocalizedPublic(ja=term.summary_ja, en=term.summary_en),
-        body=body,
-        synonyms=relations["synonyms"],
-        antonyms=relations["antonyms"],
-        collocations=relations["collocations"],
-        related=relations["related"],
-        urls=term_urls(term.id, base_url=base_url),
-        updated=term.updated,
-        senses=[SensePublic.model_validate(sense) for sense in term.senses],
-        sources=[SourcePublic.model_validate(source) for source in term.sources],
-    )
+    return terms.term_public(term, relations, base_url=base_url)
 
 
 def find_term_id(*, session: Session, name: str) -> str | None:
@@ -146,7 +88,7 @@ def page_of_terms(
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1].id) if more and rows else None
-    return [summarize(term, base_url=base_url) for term in rows], next_cursor
+    return [terms.term_summary(term, base_url=base_url) for term in rows], next_cursor
 
 
 def encode_cursor(term_id: str) -> str:

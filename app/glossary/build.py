@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import tempfile
@@ -15,10 +14,10 @@ from typing import Any
 from sqlmodel import SQLModel, create_engine
 
 from app import search
+from app.data.terms import relation_rows, term_row
 from app.glossary.loader import content_hash, load_bytes, read_glossary
 from app.glossary.schema import Glossary, TermEntry
 from app.models import Meta, Relation, Tag, Term
-from app.text.kana import reading_sort_key
 
 Progress = Callable[[int, int], None]  # terms written, and their total (0 until known)
 BATCH = 2_000
@@ -172,8 +171,8 @@ class _Writer:
 
     def flush(self) -> None:
         start, batch = self.written, self.batch
-        _insert(self.connection, Term, [_term_row(start + i, t) for i, t in enumerate(batch)])
-        _insert(self.connection, Relation, [row for t in batch for row in _relation_rows(t)])
+        _insert(self.connection, Term, [term_row(start + i, t) for i, t in enumerate(batch)])
+        _insert(self.connection, Relation, [row for t in batch for row in relation_rows(t)])
         self.connection.executemany(
             "INSERT INTO link VALUES (?, ?, ?, ?)",
             [row for i, t in enumerate(batch, start=start) for row in _link_rows(i, t)],
@@ -216,46 +215,10 @@ def _insert(
     connection.executemany(sql, ([row[c] for c in columns] for row in rows))
 
 
-def _term_row(position: int, term: TermEntry) -> dict[str, Any]:
-    return {
-        "id": term.id,
-        "position": position,
-        "title_ja": term.title.ja,
-        "title_en": term.title.en,
-        "reading": term.reading,
-        "sort_key": reading_sort_key(term.reading),
-        "summary_ja": term.summary.ja,
-        "summary_en": term.summary.en,
-        "body_ja": term.body.ja if term.body else None,
-        "body_en": term.body.en if term.body else None,
-        "aliases": json.dumps(term.aliases, ensure_ascii=False),
-        "tags": json.dumps(term.tags),
-        "senses": json.dumps([s.model_dump() for s in term.senses], ensure_ascii=False),
-        "sources": json.dumps([s.model_dump() for s in term.sources], ensure_ascii=False),
-        "updated": term.updated.isoformat(),
-    }
-
-
 def _link_rows(position: int, term: TermEntry) -> list[tuple[str, str, int, int]]:
     """The labels that name this term: its aliases, then its titles."""
     rows = [(alias, term.id, position, 0) for alias in term.aliases]
     return [*rows, (term.title.en, term.id, position, 1), (term.title.ja, term.id, position, 1)]
-
-
-def _relation_rows(term: TermEntry) -> Iterator[dict[str, Any]]:
-    """A term's relations; those without a ref get one from their label at the end."""
-    for kind, position, relation in term.relations():
-        yield {
-            "term_id": term.id,
-            "kind": kind,
-            "position": position,
-            "label": relation.label,
-            "label_en": relation.label_en,
-            "ref": relation.ref,
-            "note_ja": relation.note.ja,
-            "note_en": relation.note.en,
-            "sense": relation.sense,
-        }
 
 
 @contextmanager
