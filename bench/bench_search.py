@@ -37,6 +37,8 @@ from app import search  # noqa: E402
 from app.glossary import build  # noqa: E402
 from app.glossary.loader import MAX_FILE_BYTES  # noqa: E402
 from app.glossary.schema import Glossary  # noqa: E402
+from app.glossary.search_index import SearchIndex  # noqa: E402
+from app.search import typos  # noqa: E402
 from app.text.normalize import romaji_variants  # noqa: E402
 
 TARGET_MS = {10_000: 10.0, 100_000: 30.0}
@@ -121,7 +123,7 @@ def build_db(n: int, directory: Path) -> Built:
     yaml_path = directory / f"glossary-{n}.yaml"
     yaml_path.write_text(to_yaml(data), encoding="utf-8")
     index_s = 0.0
-    add, finish = search.SearchIndex.add, search.SearchIndex.finish
+    add, finish = SearchIndex.add, SearchIndex.finish
 
     def timed(method: Callable[..., None]) -> Callable[..., None]:
         def run(*args: Any, **kwargs: Any) -> None:
@@ -133,8 +135,8 @@ def build_db(n: int, directory: Path) -> Built:
         return run
 
     # build.py indexes through SearchIndex, batch by batch while the YAML is read
-    search.SearchIndex.add = timed(add)  # type: ignore[method-assign]
-    search.SearchIndex.finish = timed(finish)  # type: ignore[method-assign]
+    SearchIndex.add = timed(add)  # type: ignore[method-assign]
+    SearchIndex.finish = timed(finish)  # type: ignore[method-assign]
     try:
         start = time.perf_counter()
         if yaml_path.stat().st_size <= MAX_FILE_BYTES:
@@ -146,7 +148,7 @@ def build_db(n: int, directory: Path) -> Built:
             build.build_database(glossary, db_path, data_hash=f"synthetic-{n}")
         build_s = time.perf_counter() - start
     finally:
-        search.SearchIndex.add, search.SearchIndex.finish = add, finish  # type: ignore[method-assign]
+        SearchIndex.add, SearchIndex.finish = add, finish  # type: ignore[method-assign]
     return Built(
         db_path,
         terms,
@@ -177,7 +179,7 @@ def run(n: int, rounds: int, directory: Path) -> tuple[list[str], list[str]]:
     start = time.perf_counter()
     search.prepare(connection)  # the typo index, loaded once per data hash
     load_ms = (time.perf_counter() - start) * 1e3
-    search._typo_cache.clear()  # load it again under tracemalloc to weigh it
+    typos._typo_cache.clear()  # load it again under tracemalloc to weigh it
     tracemalloc.start()
     search.prepare(connection)
     typo_mb = tracemalloc.get_traced_memory()[0] / 1e6

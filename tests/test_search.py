@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from app.glossary.build import build_from_yaml
 from app.glossary.loader import load_glossary
 from app.glossary.schema import Glossary
-from app.search import MAX_LIMIT, Hit, normalize, search, suggest
+from app.search import MAX_LIMIT, MAX_QUERY, Hit, clean_query, normalize, search, suggest
 from app.text.normalize import fold_variants, kana_from_romaji, romaji_variants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -408,6 +408,34 @@ def test_concurrent_searches_share_the_typo_index(db_path: Path) -> None:
         thread.join()
     assert not errors
     assert all(result[:1] == ["momentum"] for result in results)
+
+
+# --- cleaning ------------------------------------------------------------------------------
+
+
+def test_clean_query_removes_control_characters() -> None:
+    cleaned = clean_query("\x00勾配\t\x1b降下\x7f法\x85\x9f")
+    assert cleaned.text == "勾配降下法"
+    assert not cleaned.truncated
+
+
+def test_clean_query_strips_whitespace() -> None:
+    assert clean_query("  \u3000 momentum \n ").text == "momentum"
+    assert clean_query(" \x00 ").text == ""
+
+
+def test_clean_query_cuts_a_long_query_and_says_so() -> None:
+    assert MAX_QUERY == 200
+    cleaned = clean_query("あ" * 201)
+    assert cleaned.text == "あ" * 200
+    assert cleaned.truncated
+
+
+def test_clean_query_leaves_a_normal_query_alone() -> None:
+    for text in ("誤差逆伝播法", "backpropagation", "あ" * 200, " " + "a" * 200 + " "):
+        cleaned = clean_query(text)
+        assert cleaned.text == text.strip()
+        assert not cleaned.truncated
 
 
 # --- normalization --------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlmodel import SQLModel, create_engine
 
-from app import search
 from app.data.terms import relation_rows, term_row
 from app.glossary.loader import content_hash, load_bytes, read_glossary
 from app.glossary.schema import Glossary, TermEntry
+from app.glossary.search_index import SearchIndex
 from app.models import Meta, Relation, Tag, Term
 
 Progress = Callable[[int, int], None]  # terms written, and their total (0 until known)
@@ -161,7 +161,7 @@ class _Writer:
         self.progress = progress
         self.batch: list[TermEntry] = []
         self.written = 0
-        self.search = search.SearchIndex(connection)
+        self.search = SearchIndex(connection)
         connection.execute(_LINK_SCHEMA)
 
     def add(self, term: TermEntry) -> None:
