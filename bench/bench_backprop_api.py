@@ -11,7 +11,7 @@ alternating the URLs for R rounds of S seconds so that drift hits both alike. It
 requests/s, client-side p50/p99 latency, and the server's CPU time per request (from
 /proc/<pid>/stat), which does not depend on how fast the client can send.
 
-Targets (the task brief): the default GET ≥ 0.5 × the bare route's requests/s; a 2-2-2 network
+Targets: the default GET ≥ 0.5 × the bare route's requests/s; a 2-2-2 network
 trained for 10,000 steps in ≤ 200 ms. Also measured: the GET with a different x on every request,
 which can never be answered from a cache and so always runs the engine. A benchmark reports; it
 does not fail.

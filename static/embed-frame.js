@@ -1,5 +1,5 @@
 // Runs inside the frames (/embed/terms/{id}, /embed/backprop): tells the page that frames us
-// how tall we are, so it can size the iframe to fit (the protocol is in README.md):
+// how tall we are, so it can size the iframe to fit (the protocol is in docs/embedding.md):
 //
 //   parent.postMessage({type: "yogoshu:resize", height: <CSS px>, id: <?frame= or #id, or null>}, "*")
 //

@@ -1,6 +1,6 @@
 // 用語集 embed.js: one script tag for blog posts (no dependencies; loading it twice is harmless).
 // <a href="…/terms/ID" data-glossary> shows a card on hover, focus or tap (GET /api/v1/terms/ID,
-// once); our iframes (…/embed/…) take the height they post (README.md). The card is a non-modal
+// once); our iframes (…/embed/…) take the height they post (docs/embedding.md). The card is a non-modal
 // dialog, not a tooltip: it holds a link and a button. It follows the link in the DOM, so Tab
 // enters it; Escape, ×, a tap elsewhere or leaving closes it. Text goes in by textContent only.
 (() => {
