@@ -1,4 +1,8 @@
-"""create_app(settings) -> FastAPI; the lifespan builds (if needed) and opens the database."""
+"""create_app(settings) -> FastAPI: middleware, error handlers and routers; the lifespan builds
+(if needed) and opens the database.
+
+Page routers are mounted twice, at / (Japanese) and /en/ (English); the rest once.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app import urls
 from app.data.store import DataStore, Watcher
 from app.glossary.problems import GlossaryError
 from app.settings import Settings, get_settings
@@ -17,7 +22,8 @@ from app.web.assets import static_assets
 from app.web.cors import Cors
 from app.web.errors import install_error_handlers
 from app.web.http_cache import HttpCache
-from app.web.routes import api, demo, embed, meta, pages, seo
+from app.web.routes import api, demo, embed, images, meta, pages, seo, terms
+from app.web.routing import include_bilingual
 from app.web.security import SecurityHeaders
 
 log = logging.getLogger("glossary")
@@ -66,16 +72,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     install_error_handlers(app)
     app.add_middleware(HttpCache, version=lambda: store.version)
-    app.add_middleware(Cors)  # outside the cache, so cached answers get CORS headers too
-    app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
+    # Outside the cache, so cached answers get CORS headers too.
+    app.add_middleware(Cors, applies=urls.is_cross_origin)
+    app.add_middleware(
+        SecurityHeaders,
+        is_frame=urls.is_frame,
+        is_api=urls.is_api,
+        embed_origins=settings.embed_origins,
+    )
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path))
     app.mount("/static", static_assets, name="static")
-    app.include_router(api.router)
-    app.include_router(meta.router)
-    app.include_router(seo.router)
-    app.include_router(demo.router)
-    app.include_router(embed.router)
-    app.include_router(pages.router)
+    for router in (api.router, meta.router, embed.router, seo.router, images.router):
+        app.include_router(router)
+    for router in (pages.router, terms.router, demo.router, seo.bilingual, images.bilingual):
+        include_bilingual(app, router)
+    app.include_router(embed.frames)
     return app
 
 

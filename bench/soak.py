@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from serve import serve
 
-from app.web.routes.demo import MAZUR_EXAMPLE
+from app.web.backprop_schemas import MAZUR_EXAMPLE
 
 WORDS = [
     "こうばい",

@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 from app.backprop import ARTICLE_DEFAULTS, MAX_STEPS, LayerSpec, article_example, train
 from app.backprop.display import CURVE_HEIGHT, CURVE_WIDTH, format_number, loss_curve
 from app.web.assets import static_assets
-from app.web.routes.demo import MAZUR_EXAMPLE, ArticleQuery
+from app.web.backprop_schemas import MAZUR_EXAMPLE, ArticleQuery
+from app.web.demo_view import article_table
 from app.web.templates import templates
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
@@ -556,10 +557,9 @@ def test_the_term_page_table_is_the_engines_default_example(
     lang: str, label: str, link: str
 ) -> None:
     source = (
-        '{% from "_backprop_table.html" import article_table %}'
-        "{{ article_table(backprop_article(), lang) }}"
+        '{% from "_backprop_table.html" import article_table %}{{ article_table(example, lang) }}'
     )
-    html = templates.env.from_string(source).render(lang=lang)
+    html = templates.env.from_string(source).render(lang=lang, example=article_table())
     assert label in html and link in html
     cells = re.findall(r"<td>([^<]*)</td>\s*</tr>", html)
     # x, w1, b, w2, t, η; the 11 named values; w1, b, w2 after the update

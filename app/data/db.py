@@ -1,13 +1,10 @@
-"""The read-only database: engine, session, and the SessionDep alias."""
+"""The read-only database: an engine on the built file, and its raw sqlite3 connection."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session, create_engine
 
@@ -16,12 +13,6 @@ def open_engine(db_path: Path) -> Engine:
     """An engine that can only read db_path; the file is never written while served."""
     url = f"sqlite:///file:{db_path.resolve()}?mode=ro&uri=true"
     return create_engine(url, connect_args={"check_same_thread": False})
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request on the engine of the data being served."""
-    with Session(request.app.state.store.current.engine) as session:
-        yield session
 
 
 def raw_connection(session: Session) -> sqlite3.Connection:
@@ -33,6 +24,3 @@ def raw_connection_of(connection: Connection) -> sqlite3.Connection:
     driver = connection.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver
-
-
-SessionDep = Annotated[Session, Depends(get_session)]

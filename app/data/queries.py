@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Sequence
 
 from sqlalchemy import func, or_
@@ -61,11 +60,6 @@ def terms_with_tag(*, session: Session, tag_id: str) -> list[Term]:
 
 def all_tags(*, session: Session) -> list[Tag]:
     return list(session.exec(select(Tag).order_by(col(Tag.position))).all())
-
-
-def site_info(*, session: Session) -> dict[str, dict[str, str]]:
-    row = session.get(Meta, "site")
-    return json.loads(row.value) if row else {}
 
 
 def data_version(*, session: Session) -> str:

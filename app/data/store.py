@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from app import search
 from app.data.db import open_engine, raw_connection_of
+from app.data.site import Site
 from app.glossary.build import ensure_database
 from app.glossary.problems import GlossaryError
 from app.settings import Settings
@@ -32,10 +33,11 @@ RELOAD_INTERVAL = 1.0
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One version of the data: its content hash and an engine on its database."""
+    """One version of the data: its content hash, an engine on its database, the site."""
 
     version: str
     engine: Engine
+    site: Site
 
 
 class DataStore:
@@ -53,6 +55,10 @@ class DataStore:
         if self._snapshot is None:
             raise RuntimeError("the data store is not open")
         return self._snapshot
+
+    @property
+    def is_open(self) -> bool:
+        return self._snapshot is not None
 
     @property
     def version(self) -> str:
@@ -102,8 +108,12 @@ class DataStore:
             version = ensure_database(self.settings.data, db_path)
         engine = open_engine(db_path)
         with engine.connect() as connection:
-            search.prepare(raw_connection_of(connection))
-        return Snapshot(version=version, engine=engine)
+            raw = raw_connection_of(connection)
+            search.prepare(raw)
+            row = raw.execute("SELECT value FROM meta WHERE key = 'site'").fetchone()
+        return Snapshot(
+            version=version, engine=engine, site=Site.from_json(row[0] if row else None)
+        )
 
 
 class Watcher:

@@ -89,15 +89,6 @@ def page_seo(
         og_type=og_type,
         image=base_url + image,
         image_alt=image_alt,
-        feed=feed_path(lang),
+        feed=urls.feed(lang),
         structured_data=structured_data,
     )
-
-
-def feed_path(lang: Lang) -> str:
-    return f"{urls.prefix(lang)}/feed.xml"
-
-
-def og_image_path(lang: Lang, name: str) -> str:
-    """/og/{name}.png (Japanese) or /en/og/{name}.png (English)."""
-    return f"{urls.prefix(lang)}/og/{quote(name, safe='/')}.png"

@@ -1,8 +1,10 @@
-"""Japanese ordering: 五十音 rows and a sort key for readings."""
+"""Japanese ordering: 五十音 rows, a sort key for readings, and the index groups (rows, A–Z)."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 # The first kana of each 五十音 row, in order; a reading belongs to the last row it is past.
 _ROWS = (
@@ -52,3 +54,31 @@ def latin_initial(title_en: str) -> str:
     """The A–Z letter an English title is filed under, or '#' for anything else."""
     folded = unicodedata.normalize("NFKD", title_en.strip()).upper()
     return folded[0] if folded and "A" <= folded[0] <= "Z" else "#"
+
+
+class Entry(Protocol):
+    """What the index groups need of a term."""
+
+    reading: str
+    title_en: str
+
+
+E = TypeVar("E", bound=Entry)
+ROW_NAMES: dict[str, str] = dict((*GOJUON_ROWS, OTHER_ROW))
+
+
+def gojuon_groups(entries: Iterable[E]) -> list[tuple[str, str, list[E]]]:
+    """(slug, name, entries) of each 五十音 row that has entries, in row order (entries keep
+    their order: pass them sorted by reading_sort_key)."""
+    rows: dict[str, list[E]] = {slug: [] for slug in ROW_NAMES}
+    for entry in entries:
+        rows[gojuon_row(entry.reading)[0]].append(entry)
+    return [(slug, ROW_NAMES[slug], rows[slug]) for slug in ROW_NAMES if rows[slug]]
+
+
+def letter_groups(entries: Iterable[E]) -> list[tuple[str, list[E]]]:
+    """(initial, entries) by the first letter of the English title, A–Z then '#'."""
+    letters: dict[str, list[E]] = {}
+    for entry in sorted(entries, key=lambda e: e.title_en.casefold()):
+        letters.setdefault(latin_initial(entry.title_en), []).append(entry)
+    return sorted(letters.items())

@@ -1,4 +1,5 @@
-"""CORS for the public, read-only API: any site's script may GET /api/v1/* and /oembed.
+"""CORS for the public, read-only API: any site's script may GET the paths the app names
+(the API and oEmbed: app/urls.py's is_cross_origin).
 
 A pure ASGI middleware placed outside the response cache, so cached answers and 304s carry
 the headers too. The API has no cookies and no state to protect: every origin gets
@@ -10,30 +11,27 @@ keeps other sites' scripts from POSTing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PATHS: Final = ("/api/v1/", "/oembed")
 METHODS: Final = "GET, HEAD, OPTIONS"
 MAX_AGE: Final = "86400"  # browsers cap it lower (Chromium: 2 hours), which is fine
 EXPOSED: Final = "ETag, Link, Retry-After"
 
 
-def applies(path: str) -> bool:
-    """Whether CORS is on for this path."""
-    return path == "/oembed" or path.startswith(PATHS[0])
-
-
 class Cors:
-    """Adds CORS headers to GET/HEAD answers under PATHS; answers their preflights."""
+    """Adds CORS headers to GET/HEAD answers on the paths `applies` accepts; answers their
+    preflights."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, applies: Callable[[str], bool]) -> None:
         self.app = app
+        self.applies = applies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not applies(scope["path"]):
+        if scope["type"] != "http" or not self.applies(scope["path"]):
             await self.app(scope, receive, send)
             return
         method = scope["method"]

@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 from html import escape
 from typing import Any, Final, Literal
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from app import urls
 from app.backprop import ARTICLE_DEFAULTS
-from app.text.i18n import Lang
+from app.models import TermPublic
+from app.text.i18n import Lang, translate
 
 Kind = Literal["term", "demo"]
 
@@ -107,7 +109,7 @@ def match_url(url: str, base_url: str) -> EmbedTarget | None:
         return EmbedTarget("term", frame_lang, term_id) if term_id else None
     if match := _DEMO_PATH.fullmatch(path):
         return EmbedTarget("demo", "en" if match["en"] else "ja", query=demo_query(query))
-    if path == "/embed/backprop":
+    if path == urls.embed_demo():
         return EmbedTarget("demo", frame_lang, query=demo_query(query))
     return None
 
@@ -117,25 +119,23 @@ def match_url(url: str, base_url: str) -> EmbedTarget | None:
 
 def page_path(target: EmbedTarget) -> str:
     """The full page's path (and query), relative to the site."""
-    prefix = "/en" if target.lang == "en" else ""
     if target.kind == "term":
-        return f"{prefix}/terms/{quote(target.term_id)}"
-    return f"{prefix}/demo/backprop" + (f"?{target.query}" if target.query else "")
+        return urls.term(target.lang, target.term_id)
+    return urls.demo(target.lang, target.query)
 
 
 def frame_path(target: EmbedTarget) -> str:
     """The frame's path (and query): /embed/terms/{id} or /embed/backprop, ?lang=en in English."""
     lang = [("lang", "en")] if target.lang == "en" else []
     if target.kind == "term":
-        path, pairs = f"/embed/terms/{quote(target.term_id)}", lang
-    else:
-        path, pairs = "/embed/backprop", [*parse_qsl(target.query, keep_blank_values=True), *lang]
-    return path + (f"?{urlencode(pairs)}" if pairs else "")
+        return urls.embed_term(target.term_id, urlencode(lang))
+    pairs = [*parse_qsl(target.query, keep_blank_values=True), *lang]
+    return urls.embed_demo(urlencode(pairs))
 
 
 def oembed_url(base_url: str, page_url: str) -> str:
     """The oEmbed endpoint's URL for one page (JSON; the only format served)."""
-    return f"{base_url}/oembed?{urlencode({'url': page_url, 'format': 'json'})}"
+    return f"{base_url}{urls.OEMBED}?{urlencode({'url': page_url, 'format': 'json'})}"
 
 
 # ── Sizes ─────────────────────────────────────────────────────────────────────────────────
@@ -286,9 +286,53 @@ def oembed_response(
         "version": "1.0",
         "title": title,
         "provider_name": provider_name,
-        "provider_url": base_url + ("/en/" if target.lang == "en" else "/"),
+        "provider_url": base_url + urls.home(target.lang),
         "html": html,
         "width": width,
         "height": height,
         "cache_age": CACHE_AGE,
     }
+
+
+# ── The embed panel of a page ─────────────────────────────────────────────────────────────
+
+
+def term_title(term: TermPublic, lang: Lang) -> str:
+    """A term's name as its page's title gives it: 誤差伝播(Backpropagation) in Japanese."""
+    ja, en = term.title.ja, term.title.en
+    if not en or en == ja:
+        return ja
+    return f"{en} ({ja})" if lang == "en" else f"{ja}({en})"
+
+
+def term_text(term: TermPublic, lang: Lang) -> str:
+    """The summary a term's card shows."""
+    return (term.summary.en if lang == "en" else None) or term.summary.ja
+
+
+def term_panel(base_url: str, lang: Lang, site_name: str, term: TermPublic) -> Snippets:
+    """What a term page's embed panel offers: its card, and a link that becomes a hover card."""
+    title = term_title(term, lang)
+    return snippets(
+        base_url=base_url,
+        target=EmbedTarget("term", lang, term.id),
+        title=translate(lang, "embed_frame_title", title=title, site=site_name),
+        link_text=(term.title.en if lang == "en" else None) or term.title.ja,
+        link_href=base_url + urls.term(lang, term.id),
+        text=term_text(term, lang),
+    )
+
+
+def demo_panel(
+    base_url: str, lang: Lang, site_name: str, *, query: str, demo_term: str
+) -> Snippets:
+    """What the demo's embed panel offers: the demo with its query; the script links the term
+    the demo belongs to."""
+    title = translate(lang, "demo_title")
+    return snippets(
+        base_url=base_url,
+        target=EmbedTarget("demo", lang, query=demo_query(query)),
+        title=translate(lang, "embed_frame_title", title=title, site=site_name),
+        link_text=translate(lang, "demo_term"),
+        link_href=base_url + urls.term(lang, demo_term),
+    )

@@ -1,4 +1,5 @@
-"""One error path, two renderings: problem+json under /api/, an error page elsewhere."""
+"""One error path, two renderings: problem+json where the path answers JSON (the API,
+oEmbed, health; app/urls.py says which), the error page in the site's style elsewhere."""
 
 from __future__ import annotations
 
@@ -11,6 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import urls
+from app.data.site import Site
+from app.data.store import DataStore
+from app.settings import Settings
+from app.web.templates import Page
 
 log = logging.getLogger("glossary")
 
@@ -74,11 +81,6 @@ def problem_body(
     }
 
 
-def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    return path.startswith("/api/") or path in ("/oembed", "/healthz", "/openapi.json")
-
-
 def _respond(
     request: Request,
     status: int,
@@ -87,20 +89,29 @@ def _respond(
     errors: list[dict[str, Any]],
     headers: dict[str, str] | None = None,
 ) -> Response:
-    if _wants_json(request):
+    if urls.answers_json(request.url.path):
         return JSONResponse(
             problem_body(status, title, detail, errors),
             status_code=status,
             media_type=PROBLEM_JSON,
             headers=headers,
         )
-    from app.web.templates import render_error
-
     try:
-        return render_error(request, status=status, detail=detail, headers=headers)
+        return error_page(request).error(status, detail, headers=headers)
     except Exception:  # the error page itself failed: answer plainly rather than not at all
         log.exception("the error page could not be rendered")
         return PlainTextResponse(f"{status} {title}\n", status_code=status, headers=headers)
+
+
+def error_page(request: Request) -> Page:
+    """The page an error is shown on: in the language of the path asked for, with the site's
+    name when the data is open (a request can fail before it is)."""
+    store: DataStore | None = getattr(request.app.state, "store", None)
+    site = store.current.site if store is not None and store.is_open else Site()
+    settings: Settings = request.app.state.settings
+    return Page(
+        request=request, lang=urls.lang_of(request.url.path), site=site, base_url=settings.base_url
+    )
 
 
 def _field(loc: tuple[Any, ...]) -> str:

@@ -1,13 +1,15 @@
 """Security headers on every response, and limits on what one request may send.
 
 A pure ASGI middleware placed outermost, so that cached responses, 304s and error pages
-carry the same headers. Pages may be framed only by the site itself; /embed/* may be framed
-by GLOSSARY_EMBED_ORIGINS.
+carry the same headers. Pages may be framed only by the site itself; the frames (the paths
+`is_frame` accepts: /embed/*) by GLOSSARY_EMBED_ORIGINS. Refusals are problem+json on the
+paths `is_api` accepts and a small page elsewhere.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -49,8 +51,17 @@ def frame_ancestors(embed_origins: str) -> str:
 class SecurityHeaders:
     """Adds the headers; answers 413/414/431 problem+json past the size limits."""
 
-    def __init__(self, app: ASGIApp, *, embed_origins: str = "*") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        is_frame: Callable[[str], bool],
+        is_api: Callable[[str], bool],
+        embed_origins: str = "*",
+    ) -> None:
         self.app = app
+        self.is_frame = is_frame
+        self.is_api = is_api
         self.page_policy = CONTENT_SECURITY_POLICY.format(ancestors="'self'")
         self.embed_policy = CONTENT_SECURITY_POLICY.format(ancestors=frame_ancestors(embed_origins))
 
@@ -58,7 +69,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        embed = scope["path"].startswith("/embed/")
+        embed = self.is_frame(scope["path"])
         policy = self.embed_policy if embed else self.page_policy
 
         async def send_with_headers(message: Message) -> None:
@@ -73,8 +84,7 @@ class SecurityHeaders:
 
         too_large = _over_limit(scope)
         if too_large is not None:
-            api = scope["path"].startswith("/api/")
-            await _refuse(send_with_headers, *too_large, as_json=api)
+            await _refuse(send_with_headers, *too_large, as_json=self.is_api(scope["path"]))
             return
         await self.app(scope, _limited(receive, send_with_headers), send_with_headers)
 

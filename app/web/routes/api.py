@@ -1,63 +1,58 @@
-"""The JSON API (v1): terms, search, suggest; every error is problem+json."""
+"""The JSON API (v1): terms, search, suggest and the backprop engine; every error is
+problem+json naming the field at fault ("query.limit", "body.layers[0].weights")."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Final
 
-from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, Field
-from sqlmodel import Session
+from fastapi import APIRouter, Path, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
 
-from app import search
-from app.data import queries
-from app.data.db import SessionDep, raw_connection
-from app.models import LocalizedPublic, Term, TermPublic, TermsPublic
+from app import search, urls
+from app.backprop import (
+    BackpropInputError,
+    BackpropOverflowError,
+    LayerSpec,
+    article_example,
+    train,
+)
+from app.data import lookup, queries
+from app.data.terms import term_urls
+from app.models import LocalizedPublic, TermPublic, TermsPublic
+from app.web.backprop_schemas import ArticleOut, ArticleQuery, BackpropIn, BackpropOut
+from app.web.deps import SessionDep, SettingsDep
 from app.web.errors import ProblemError, problem_responses
+from app.web.schemas import (
+    SUGGEST_LIMIT,
+    SearchResult,
+    SearchResults,
+    Suggestion,
+    Suggestions,
+)
 
-router = APIRouter(prefix="/api/v1", tags=["terms"])
+router = APIRouter(prefix=urls.API)
 
-MAX_QUERY = 200  # characters searched; the rest of a longer q is ignored
-MAX_QUERY_PARAM = 10_000  # longer q is refused with a 422 naming query.q
-SUGGEST_LIMIT = 10
 TermId = Annotated[str, Path(max_length=200, examples=["backpropagation"])]
+SearchText = Annotated[
+    str,
+    Query(
+        max_length=search.MAX_QUERY_PARAM,
+        description=f"kanji, kana, romaji or English; cut to {search.MAX_QUERY} characters",
+        examples=["ごさでんぱ"],
+    ),
+]
+BACKPROP_CACHE: Final = "public, max-age=3600"  # a GET's answer depends on its URL alone
+INLINE_STEPS: Final = 100  # the article example runs on the event loop up to this many steps
 
 
-class SearchResult(BaseModel):
-    id: str
-    title: LocalizedPublic
-    reading: str
-    summary: LocalizedPublic
-    score: float = Field(description="higher is better; exact > prefix > substring > fuzzy")
-    matched: str = Field(description="the key that matched, as the glossary writes it")
-    field: str = Field(description="title, english, reading, romaji, alias or synonym")
-    kind: str = Field(description="exact, prefix, substring or fuzzy (one typo)")
-    urls: LocalizedPublic
+# ── Terms ──────────────────────────────────────────────────────────────────────────────────
 
 
-class SearchResults(BaseModel):
-    query: str
-    data: list[SearchResult]
-    count: int
-
-
-class Suggestion(BaseModel):
-    id: str
-    title: LocalizedPublic
-    reading: str
-    matched: str
-    kind: str
-    urls: LocalizedPublic
-
-
-class Suggestions(BaseModel):
-    query: str
-    data: list[Suggestion] = Field(max_length=SUGGEST_LIMIT)
-    count: int
-
-
-@router.get("/terms", response_model=TermsPublic, responses=problem_responses(422))
+@router.get("/terms", response_model=TermsPublic, responses=problem_responses(422), tags=["terms"])
 def list_terms(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200, description="terms per page")] = 50,
     cursor: Annotated[str | None, Query(max_length=400, description="from `next`")] = None,
@@ -72,22 +67,25 @@ def list_terms(
                 "cursor is not one this API returned",
                 errors=[{"field": "query.cursor", "message": "invalid cursor"}],
             )
-    base_url = request.app.state.settings.base_url
+    base_url = settings.base_url
     data, next_cursor = queries.page_of_terms(
         session=session, after=after, limit=limit, base_url=base_url
     )
     next_url = None
     if next_cursor is not None:
-        next_url = f"{base_url}/api/v1/terms?limit={limit}&cursor={next_cursor}"
+        next_url = f"{base_url}{urls.API}/terms?limit={limit}&cursor={next_cursor}"
     return TermsPublic(data=data, next=next_url, count=queries.count_terms(session=session))
 
 
-@router.get("/terms/{term_id}", response_model=TermPublic, responses=problem_responses(404, 422))
-def read_term(request: Request, term_id: TermId, session: SessionDep) -> TermPublic:
+@router.get(
+    "/terms/{term_id}",
+    response_model=TermPublic,
+    responses=problem_responses(404, 422),
+    tags=["terms"],
+)
+def read_term(settings: SettingsDep, term_id: TermId, session: SessionDep) -> TermPublic:
     """One term with its article, relations and URLs."""
-    term = queries.get_term(
-        session=session, term_id=term_id, base_url=request.app.state.settings.base_url
-    )
+    term = queries.get_term(session=session, term_id=term_id, base_url=settings.base_url)
     if term is None:
         raise ProblemError(
             404,
@@ -97,38 +95,17 @@ def read_term(request: Request, term_id: TermId, session: SessionDep) -> TermPub
     return term
 
 
-SearchText = Annotated[
-    str,
-    Query(
-        max_length=MAX_QUERY_PARAM,
-        description="any script: kanji, kana, romaji, English; cut to 200 characters",
-        examples=["ごさでんぱ"],
-    ),
-]
-
-
-def _query(q: str) -> str:
-    """The part of q that is searched: trimmed and cut to MAX_QUERY characters."""
-    return q.strip()[:MAX_QUERY]
-
-
-def _found(session: Session, hits: list[search.Hit]) -> list[tuple[search.Hit, Term]]:
-    """Each hit with its term, in rank order (a hit whose term is gone is dropped)."""
-    terms = queries.titles(session=session, ids=[hit.term_id for hit in hits])
-    return [(hit, terms[hit.term_id]) for hit in hits if hit.term_id in terms]
-
-
-@router.get("/search", response_model=SearchResults, responses=problem_responses(414, 422))
+@router.get(
+    "/search", response_model=SearchResults, responses=problem_responses(414, 422), tags=["terms"]
+)
 def search_terms(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     q: SearchText,
     limit: Annotated[int, Query(ge=1, le=search.MAX_LIMIT)] = 20,
 ) -> SearchResults:
     """Find terms by title, reading, romaji, English name, alias or synonym, best first."""
-    query = _query(q)
-    hits = search.search(raw_connection(session), query, limit=limit) if query else []
-    base_url = request.app.state.settings.base_url
+    query = search.clean_query(q).text
     data = [
         SearchResult(
             id=term.id,
@@ -139,19 +116,19 @@ def search_terms(
             matched=hit.matched,
             field=hit.field,
             kind=hit.kind,
-            urls=queries.term_urls(term.id, base_url=base_url),
+            urls=term_urls(term.id, base_url=settings.base_url),
         )
-        for hit, term in _found(session, hits)
+        for hit, term in lookup.find_terms(session=session, query=query, limit=limit)
     ]
     return SearchResults(query=query, data=data, count=len(data))
 
 
-@router.get("/suggest", response_model=Suggestions, responses=problem_responses(414, 422))
-def suggest_terms(request: Request, session: SessionDep, q: SearchText) -> Suggestions:
+@router.get(
+    "/suggest", response_model=Suggestions, responses=problem_responses(414, 422), tags=["terms"]
+)
+def suggest_terms(settings: SettingsDep, session: SessionDep, q: SearchText) -> Suggestions:
     """Autocomplete: at most 10 short entries, exact and prefix matches first."""
-    query = _query(q)
-    hits = search.suggest(raw_connection(session), query, limit=SUGGEST_LIMIT) if query else []
-    base_url = request.app.state.settings.base_url
+    query = search.clean_query(q).text
     data = [
         Suggestion(
             id=term.id,
@@ -159,8 +136,66 @@ def suggest_terms(request: Request, session: SessionDep, q: SearchText) -> Sugge
             reading=term.reading,
             matched=hit.matched,
             kind=hit.kind,
-            urls=queries.term_urls(term.id, base_url=base_url),
+            urls=term_urls(term.id, base_url=settings.base_url),
         )
-        for hit, term in _found(session, hits)
+        for hit, term in lookup.find_terms(session=session, query=query, limit=SUGGEST_LIMIT)
     ]
     return Suggestions(query=query, data=data, count=len(data))
+
+
+# ── Backprop ───────────────────────────────────────────────────────────────────────────────
+
+
+def _problem(error: BackpropInputError | BackpropOverflowError, where: str) -> ProblemError:
+    """The engine's error as a 422 problem; `where` is "body" or "query"."""
+    if isinstance(error, BackpropOverflowError):
+        return ProblemError(422, f"the computation overflowed: {error.message}", title="Overflow")
+    field = f"{where}.{error.field}"
+    return ProblemError(
+        422,
+        f"invalid value for {field}",
+        title="Invalid request",
+        errors=[{"field": field, "message": error.message, "type": error.code}],
+    )
+
+
+@router.post(
+    "/backprop",
+    response_model=BackpropOut,
+    responses=problem_responses(400, 413, 422),
+    tags=["backprop"],
+)
+def backprop(body: BackpropIn) -> Response:
+    """Train a small network and walk through the chain rule, step by step."""
+    layers = [LayerSpec(layer.weights, layer.bias, layer.activation) for layer in body.layers]
+    try:
+        result = train(
+            x=body.x,
+            t=body.t,
+            layers=layers,
+            loss=body.loss,
+            learning_rate=body.learning_rate,
+            steps=body.steps,
+            update_bias=body.update_bias,
+        )
+    except (BackpropInputError, BackpropOverflowError) as error:
+        raise _problem(error, "body") from None
+    return JSONResponse(result)
+
+
+@router.get(
+    "/backprop",
+    response_model=ArticleOut,
+    responses=problem_responses(414, 422),
+    tags=["backprop"],
+)
+async def backprop_article(query: Annotated[ArticleQuery, Query()]) -> Response:
+    """The article's two-layer example; with no parameters, its default values."""
+    example = partial(article_example, **query.model_dump())
+    try:
+        # Up to INLINE_STEPS the engine needs well under a millisecond, less than handing it to
+        # a worker thread costs (which then also contends for the GIL); longer runs go there.
+        result = example() if query.steps <= INLINE_STEPS else await run_in_threadpool(example)
+    except (BackpropInputError, BackpropOverflowError) as error:
+        raise _problem(error, "query") from None
+    return JSONResponse(result, headers={"Cache-Control": BACKPROP_CACHE})

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
 
+from app import urls
 from app.data import queries
-from app.data.db import SessionDep
 from app.web.assets import static_assets
+from app.web.deps import SessionDep, StoreDep
+from app.web.schemas import Health
 
 router = APIRouter()
 
 
-class Health(BaseModel):
-    status: str
-    terms: int
-    data_version: str
-    reload_problems: list[str]
-
-
-@router.get("/healthz", response_model=Health, tags=["service"])
-def healthz(request: Request, response: Response, session: SessionDep) -> Health:
+@router.get(urls.HEALTH, response_model=Health, tags=["service"])
+def healthz(response: Response, store: StoreDep, session: SessionDep) -> Health:
     """Report the data being served; a refused reload's problems are listed, file:line:col."""
     response.headers["cache-control"] = "no-store"
-    problems = request.app.state.store.problems
+    problems = store.problems
     return Health(
         status="ok" if not problems else "stale",
         terms=queries.count_terms(session=session),
@@ -42,6 +36,7 @@ def docs() -> HTMLResponse:
             js="/static/swagger/swagger-ui-bundle.js",
             init=static_assets.url("swagger-init.js"),
             icon=static_assets.url("favicon.svg"),
+            openapi=urls.OPENAPI,
         )
     )
 
@@ -56,7 +51,7 @@ DOCS_PAGE = """<!doctype html>
 <link rel="stylesheet" href="{css}">
 </head>
 <body>
-<div id="swagger-ui" data-openapi-url="/openapi.json"></div>
+<div id="swagger-ui" data-openapi-url="{openapi}"></div>
 <script src="{js}"></script>
 <script src="{init}"></script>
 </body>
