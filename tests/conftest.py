@@ -22,6 +22,16 @@ from app.main import create_app
 from app.settings import ROOT, Settings
 
 GLOSSARY = ROOT / "data" / "glossary.yaml"
+# The head of a small test glossary: its terms follow, indented as items of `terms:`.
+YAML_HEAD = """\
+version: 1
+site:
+  title: {ja: 用語集, en: Glossary}
+  description: {ja: 説明, en: Description}
+tags:
+  ml: {ja: 機械学習, en: Machine learning}
+terms:
+"""
 CHROMIUM = Path("/usr/bin/chromium")
 
 # No test may pass or fail with the machine's speed: Hypothesis's built-in profiles ("default",

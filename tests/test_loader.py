@@ -20,16 +20,7 @@ from app.main import create_app
 from app.settings import Settings
 from app.text.markdown import render
 from tests.conftest import GLOSSARY
-
-HEAD = """\
-version: 1
-site:
-  title: {ja: 用語集, en: Glossary}
-  description: {ja: 説明, en: Description}
-tags:
-  ml: {ja: 機械学習, en: Machine learning}
-terms:
-"""
+from tests.conftest import YAML_HEAD as HEAD
 
 TERM = """\
   - id: {id}

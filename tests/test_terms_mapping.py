@@ -17,18 +17,9 @@ from app.glossary.build import build_from_yaml
 from app.glossary.loader import load_glossary
 from app.glossary.schema import TermEntry
 from app.models import TermPublic, TermSummary
+from tests.conftest import YAML_HEAD as HEAD
 
 BASE = "http://testserver"
-HEAD = """\
-version: 1
-site:
-  title: {ja: 用語集, en: Glossary}
-  description: {ja: 説明, en: Description}
-tags:
-  ml: {ja: 機械学習, en: Machine learning}
-terms:
-"""
-
 # Every field of a term and of its relations, senses and sources, with values no other
 # field shares; the last `related` has no ref, so the build finds it from the label.
 GRADIENT = """\
