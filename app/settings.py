@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     embed_origins: str = "*"
     reload_interval: float = 1.0
+    # Expensive computations (backprop requests past a small amount of work) running at once in
+    # each worker process; more are answered 503 with Retry-After (app/web/compute.py).
+    compute_slots: int = Field(1, ge=1)
 
     @field_validator("base_url")
     @classmethod

@@ -7,7 +7,6 @@ from functools import partial
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Path, Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from app import search, urls
@@ -22,6 +21,7 @@ from app.data import lookup, queries
 from app.data.terms import term_urls
 from app.models import LocalizedPublic, TermPublic, TermsPublic
 from app.web.backprop_schemas import ArticleOut, ArticleQuery, BackpropIn, BackpropOut
+from app.web.compute import ARTICLE_PARAMETERS, ComputeDep, parameters, passes
 from app.web.deps import SessionDep, SettingsDep
 from app.web.errors import ProblemError, problem_responses
 from app.web.schemas import (
@@ -44,7 +44,6 @@ SearchText = Annotated[
     ),
 ]
 BACKPROP_CACHE: Final = "public, max-age=3600"  # a GET's answer depends on its URL alone
-INLINE_STEPS: Final = 100  # the article example runs on the event loop up to this many steps
 
 
 # ── Terms ──────────────────────────────────────────────────────────────────────────────────
@@ -162,40 +161,49 @@ def _problem(error: BackpropInputError | BackpropOverflowError, where: str) -> P
 @router.post(
     "/backprop",
     response_model=BackpropOut,
-    responses=problem_responses(400, 413, 422),
+    responses=problem_responses(400, 413, 422, 503),
     tags=["backprop"],
 )
-def backprop(body: BackpropIn) -> Response:
-    """Train a small network and walk through the chain rule, step by step."""
+async def backprop(body: BackpropIn, compute: ComputeDep) -> Response:
+    """Train a small network and walk through the chain rule, step by step. A large network or
+    many steps needs a computation slot: when all are busy, 503 with Retry-After."""
     layers = [LayerSpec(layer.weights, layer.bias, layer.activation) for layer in body.layers]
+    trained = partial(
+        train,
+        x=body.x,
+        t=body.t,
+        layers=layers,
+        loss=body.loss,
+        learning_rate=body.learning_rate,
+        steps=body.steps,
+        update_bias=body.update_bias,
+    )
+    cost = passes(parameters=parameters([(s.weights, s.bias) for s in layers]), steps=body.steps)
     try:
-        result = train(
-            x=body.x,
-            t=body.t,
-            layers=layers,
-            loss=body.loss,
-            learning_rate=body.learning_rate,
-            steps=body.steps,
-            update_bias=body.update_bias,
-        )
+        # The JSON is encoded where the engine ran: up to 200 kB of numbers, off the event loop.
+        return await compute.run(lambda: JSONResponse(trained()), cost=cost)
     except (BackpropInputError, BackpropOverflowError) as error:
         raise _problem(error, "body") from None
-    return JSONResponse(result)
 
 
 @router.get(
     "/backprop",
     response_model=ArticleOut,
-    responses=problem_responses(414, 422),
+    responses=problem_responses(414, 422, 503),
     tags=["backprop"],
 )
-async def backprop_article(query: Annotated[ArticleQuery, Query()]) -> Response:
-    """The article's two-layer example; with no parameters, its default values."""
+async def backprop_article(
+    query: Annotated[ArticleQuery, Query()], compute: ComputeDep
+) -> Response:
+    """The article's two-layer example; with no parameters, its default values. Over 100 steps
+    it needs a computation slot: when all are busy, 503 with Retry-After."""
     example = partial(article_example, **query.model_dump())
+    cost = passes(parameters=ARTICLE_PARAMETERS, steps=query.steps)
     try:
-        # Up to INLINE_STEPS the engine needs well under a millisecond, less than handing it to
-        # a worker thread costs (which then also contends for the GIL); longer runs go there.
-        result = example() if query.steps <= INLINE_STEPS else await run_in_threadpool(example)
+        # Up to 100 steps the engine runs on the event loop (compute.INLINE_PASSES); longer
+        # runs take a slot and a thread of their own.
+        return await compute.run(
+            lambda: JSONResponse(example(), headers={"Cache-Control": BACKPROP_CACHE}), cost=cost
+        )
     except (BackpropInputError, BackpropOverflowError) as error:
         raise _problem(error, "query") from None
-    return JSONResponse(result, headers={"Cache-Control": BACKPROP_CACHE})
