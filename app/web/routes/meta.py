@@ -2,29 +2,59 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app import urls
-from app.data import queries
+from app.data.store import DataStore
+from app.glossary.build import built_hash, built_terms
 from app.web.assets import static_assets
-from app.web.deps import SessionDep, StoreDep
 from app.web.schemas import Health
 
 router = APIRouter()
 
 
+async def _store(request: Request) -> DataStore:
+    """The data being served; async, unlike deps.StoreDep, so /healthz needs no thread."""
+    store: DataStore = request.app.state.store
+    return store
+
+
 @router.get(urls.HEALTH, response_model=Health, tags=["service"])
-def healthz(response: Response, store: StoreDep, session: SessionDep) -> Health:
-    """Report the data being served; a refused reload's problems are listed, file:line:col."""
+async def healthz(response: Response, store: Annotated[DataStore, Depends(_store)]) -> Health:
+    """Report the data being served; a refused reload's problems are listed, file:line:col.
+
+    Answered on the event loop, with no thread and no database session, so that it never waits
+    behind busy worker threads or computations."""
     response.headers["cache-control"] = "no-store"
     problems = store.problems
+    version = store.current.version  # the content hash, also the database's meta.data_hash
     return Health(
         status="ok" if not problems else "stale",
-        terms=queries.count_terms(session=session),
-        data_version=queries.data_version(session=session)[:16],
+        terms=_term_count(version, store.settings.db_path),
+        data_version=version[:16],
         reload_problems=problems,
     )
+
+
+_TERM_COUNTS: dict[str, int] = {}  # data version → terms: a version's database never changes
+
+
+def _term_count(version: str, db_path: Path) -> int:
+    """The version's term count, read once (one COUNT on the local read-only file)."""
+    count = _TERM_COUNTS.get(version)
+    if count is None:
+        count = built_terms(db_path)
+        # Kept only if the file still holds this version: a reload renames the new database
+        # into place just before it swaps the new version in.
+        if built_hash(db_path) == version:
+            if len(_TERM_COUNTS) >= 16:
+                _TERM_COUNTS.clear()
+            _TERM_COUNTS[version] = count
+    return count
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
