@@ -15,6 +15,8 @@ from html import escape
 from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from pydantic import TypeAdapter, ValidationError
+
 from app import urls
 from app.backprop import ARTICLE_DEFAULTS
 from app.models import TermPublic
@@ -37,6 +39,9 @@ _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 _TERM_PATH: Final = re.compile(r"/(?:(?P<en>en)/)?terms/(?P<id>[^/]+)")
 _EMBED_TERM_PATH: Final = re.compile(r"/embed/terms/(?P<id>[^/]+)")
 _DEMO_PATH: Final = re.compile(r"/(?:(?P<en>en)/)?demo/backprop")
+# The demo's integer fields as its form reads them (app/web/backprop_schemas.py): ASCII digits,
+# not the "²" or "①" that str.isdigit() accepts and int() refuses, nor 4,300 digits or more.
+_FORM_INT: Final = TypeAdapter(int)
 
 
 @dataclass(frozen=True)
@@ -181,10 +186,18 @@ def frame_size(
     width = TERM_WIDTH if target.kind == "term" else DEMO_WIDTH
     if maxwidth is not None:
         width = min(width, maxwidth)
-    steps = dict(parse_qsl(target.query)).get("steps", "1")
-    curve = steps.isdigit() and int(steps) >= 2
+    steps = _form_int(dict(parse_qsl(target.query)).get("steps", "1"))
+    curve = steps is not None and steps >= 2
     height = default_height(target.kind, width, text=text, lang=target.lang, curve=curve)
     return clamp_size(width, height, maxwidth=maxwidth, maxheight=maxheight)
+
+
+def _form_int(text: str) -> int | None:
+    """text as the demo reads an integer field, or None where the demo refuses it."""
+    try:
+        return _FORM_INT.validate_python(text)
+    except ValidationError:
+        return None
 
 
 # ── HTML ──────────────────────────────────────────────────────────────────────────────────

@@ -115,11 +115,12 @@ def error_page(request: Request) -> Page:
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc]
-    head, rest = (parts[0], parts[1:]) if parts else ("", [])
+    """A location as a field name: body.layers[0].units (list indexes are ints in a loc; a
+    key that merely looks like a number, even "²", stays a name)."""
+    head, rest = (str(loc[0]), loc[1:]) if loc else ("", ())
     path = head
     for part in rest:
-        path += f"[{part}]" if part.isdigit() else f".{part}"
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
     return path
 
 

@@ -9,6 +9,7 @@ paths `is_api` accepts and a small page elsewhere.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -32,6 +33,10 @@ STATIC_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 
+
+# A Content-Length as HTTP writes it: ASCII digits only (str.isdigit() also takes "²", which int()
+# refuses, and int() refuses more than 4,300 digits, which a run of zeros may have).
+CONTENT_LENGTH = re.compile(r"[0-9]+")
 
 TITLES = {413: "Content Too Large", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
 
@@ -99,9 +104,17 @@ def _over_limit(scope: Scope) -> tuple[int, str] | None:
     if header_bytes > MAX_HEADER_BYTES:
         return 431, f"the request headers are larger than 32 KiB ({MAX_HEADER_BYTES:,} bytes)"
     length = Headers(scope=scope).get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+    if length is not None and _announces_too_much(length):
         return 413, f"the request body is larger than {LIMIT_TEXT}"
     return None
+
+
+def _announces_too_much(length: str) -> bool:
+    """Whether a Content-Length is over the limit, or no number at all."""
+    if not CONTENT_LENGTH.fullmatch(length):
+        return True
+    digits = length.lstrip("0")
+    return len(digits) > len(str(MAX_BODY_BYTES)) or int(digits or "0") > MAX_BODY_BYTES
 
 
 def _limited(receive: Receive, send: Send) -> Receive:
