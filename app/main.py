@@ -21,10 +21,12 @@ from app.settings import Settings, get_settings
 from app.web.assets import static_assets
 from app.web.cors import Cors
 from app.web.errors import install_error_handlers
+from app.web.failsafe import CatchAll
 from app.web.http_cache import HttpCache
 from app.web.routes import api, demo, embed, images, meta, pages, seo, terms
 from app.web.routing import include_bilingual
 from app.web.security import SecurityHeaders
+from app.web.unrouted import AllowedMethods, redirect_slashes
 
 log = logging.getLogger("glossary")
 
@@ -71,9 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
+    redirect_slashes(app.router)  # to a relative Location, never one built from the Host header
+    app.add_middleware(AllowedMethods, router=app.router)
     app.add_middleware(HttpCache, version=lambda: store.version)
     # Outside the cache, so cached answers get CORS headers too.
     app.add_middleware(Cors, applies=urls.is_cross_origin)
+    # Just inside the security headers, so an unexpected error's 500 carries them too.
+    app.add_middleware(CatchAll)
     app.add_middleware(
         SecurityHeaders,
         is_frame=urls.is_frame,

@@ -153,7 +153,15 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=getattr(error, "headers", None),
         )
 
+    # Only what escapes app/web/failsafe.py reaches this handler (an error in the security
+    # middleware itself, or one after the response began, when this answer is not sent).
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
-        return _respond(request, 500, "Internal Server Error", "an unexpected error occurred", [])
+        return server_error(request)
+
+
+def server_error(request: Request) -> Response:
+    """The answer to an unexpected error: a 500 problem+json or error page, saying nothing of
+    the error itself (the log has its traceback)."""
+    return _respond(request, 500, "Internal Server Error", "an unexpected error occurred", [])
