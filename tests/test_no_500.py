@@ -311,3 +311,11 @@ def test_options_agrees_with_the_openapi_description(client: TestClient) -> None
         assert response.status_code == 204, path
         assert documented <= allow(response.headers), path
 
+
+def test_oembed_declares_url_as_required(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/oembed"]["get"]
+    url = next(p for p in operation["parameters"] if p["name"] == "url")
+    assert url["required"] is True
+    response = client.get("/oembed")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["query.url"]

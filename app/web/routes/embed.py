@@ -109,7 +109,7 @@ def oembed(
     settings: SettingsDep,
     site: SiteDep,
     session: SessionDep,
-    url: Annotated[str | None, Query(description="a term page or the demo on this site")] = None,
+    url: Annotated[str, Query(description="a term page or the demo on this site")],
     format_: Annotated[str, Query(alias="format", description="json (the only one)")] = "json",
     maxwidth: Annotated[int | None, Query(gt=0, description="CSS px")] = None,
     maxheight: Annotated[int | None, Query(gt=0, description="CSS px")] = None,
