@@ -9,6 +9,7 @@ made while an IME is composing. Without JavaScript the same form submits to /sea
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 from collections.abc import Iterator
@@ -228,9 +229,17 @@ def test_a_tap_on_a_phone_opens_the_term_and_the_list_fits(browser: Any, live_se
         context.close()
 
 
+def open_with_paused_clock(page: Any, url: str) -> None:
+    """Load url with the page's timers under the test's control: time stands still until the
+    test advances it, so typing on a slow machine never lets a debounce timer fire early."""
+    start = datetime.datetime(2026, 1, 1, 9, 0, 0)
+    page.clock.install(time=start)
+    page.goto(url)
+    page.clock.pause_at(start + datetime.timedelta(hours=1))
+
+
 def test_requests_are_debounced(page: Any, live_server: str) -> None:
-    page.clock.install()
-    page.goto(live_server + "/")
+    open_with_paused_clock(page, live_server + "/")
     asked = suggest_requests(page)
     box(page).click()
     page.keyboard.type("momentum")  # eight input events, no time passes
@@ -245,8 +254,7 @@ def test_a_newer_query_cancels_the_older_request(page: Any, live_server: str) ->
     failed: list[str] = []
     page.route(f"**{SUGGEST}?*", lambda route: held.append(route))  # held until released
     page.on("requestfailed", lambda request: failed.append(request.url))
-    page.clock.install()
-    page.goto(live_server + "/")
+    open_with_paused_clock(page, live_server + "/")
     box(page).click()
     page.keyboard.type("mo")
     with page.expect_request(f"**{SUGGEST}?q=mo"):
@@ -266,8 +274,7 @@ def test_a_newer_query_cancels_the_older_request(page: Any, live_server: str) ->
 
 
 def test_no_request_while_an_ime_is_composing(page: Any, live_server: str) -> None:
-    page.clock.install()
-    page.goto(live_server + "/")
+    open_with_paused_clock(page, live_server + "/")
     asked = suggest_requests(page)
     box(page).click()
     cdp = page.context.new_cdp_session(page)
