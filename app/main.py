@@ -75,7 +75,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     redirect_slashes(app.router)  # to a relative Location, never one built from the Host header
     app.add_middleware(AllowedMethods, router=app.router)
-    app.add_middleware(HttpCache, version=lambda: store.version)
+    app.add_middleware(
+        HttpCache,
+        version=lambda: store.version,
+        routes=lambda: app.routes,  # a response is keyed on the query parameters its route declares
+        max_bytes=settings.cache_bytes,
+    )
     # Outside the cache, so cached answers get CORS headers too.
     app.add_middleware(Cors, applies=urls.is_cross_origin)
     # Just inside the security headers, so an unexpected error's 500 carries them too.

@@ -23,9 +23,19 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     embed_origins: str = "*"
     reload_interval: float = 1.0
+    # The response cache's budget in bytes, per worker process (app/web/http_cache.py): bodies,
+    # compressed variants and a small overhead per entry; 0 keeps no response.
+    cache_bytes: int = 64 * 1024 * 1024
     # Expensive computations (backprop requests past a small amount of work) running at once in
     # each worker process; more are answered 503 with Retry-After (app/web/compute.py).
     compute_slots: int = Field(1, ge=1)
+
+    @field_validator("cache_bytes")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("GLOSSARY_CACHE_BYTES must be 0 (keep nothing) or more")
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -12,8 +12,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
+from fastapi import Query
 from pydantic import ValidationError
 
 from app.backprop import (
@@ -79,6 +80,30 @@ def view_numbers(query: ArticleQuery, result: dict[str, Any]) -> dict[str, float
         "loss_after": result["loss_after"],
         "check_error": result["gradient_check"]["max_abs_error"],
     }
+
+
+FormField = Annotated[str | None, Query()]
+
+
+@dataclass(frozen=True)
+class DemoForm:
+    """The demo's query parameters as typed, for its page and its frame (a dependency: each is
+    declared, so the response cache keys on them); demo_view() parses and checks them."""
+
+    x: FormField = None
+    w1: FormField = None
+    b: FormField = None
+    w2: FormField = None
+    t: FormField = None
+    lr: FormField = None
+    steps: FormField = None
+    hidden: FormField = None
+    output: FormField = None
+    loss: FormField = None
+
+    def given(self) -> dict[str, str]:
+        """The fields the query holds, by name."""
+        return {name: value for name in FIELDS if (value := getattr(self, name)) is not None}
 
 
 @lru_cache(maxsize=1)

@@ -1,12 +1,14 @@
 """Per-request values as typed dependencies: settings, the data being served, its site, the
-session, and the page's language. Handlers declare what they need; none reads app.state."""
+session, the page's language and the demo's form. Handlers declare what they need; none reads
+app.state, and none reads a query parameter it does not declare (app/web/http_cache.py keys a
+response on the declared ones only)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 from app import urls
@@ -14,6 +16,7 @@ from app.data.site import Site
 from app.data.store import DataStore
 from app.settings import Settings
 from app.text.i18n import Lang
+from app.web.demo_view import DemoForm
 from app.web.templates import Page
 
 
@@ -44,9 +47,11 @@ def page_lang(request: Request) -> Lang:
     return urls.lang_of(request.url.path)
 
 
-def frame_lang(request: Request) -> Lang:
+def frame_lang(
+    lang: Annotated[str | None, Query(description="en for English, else Japanese")] = None,
+) -> Lang:
     """An embedded frame's language: ?lang=en, else Japanese (frames live under /embed/)."""
-    return "en" if request.query_params.get("lang") == "en" else "ja"
+    return "en" if lang == "en" else "ja"
 
 
 def page(
@@ -64,8 +69,11 @@ def frame(
     lang: Annotated[Lang, Depends(frame_lang)],
     site: Annotated[Site, Depends(get_site)],
     settings: Annotated[Settings, Depends(get_settings)],
+    frame: Annotated[str | None, Query(description="the id it sends with its height")] = None,
 ) -> Page:
-    """An embedded frame, in the language its ?lang= asks for."""
+    """An embedded frame, in the language its ?lang= asks for. ?frame= is read by the frame's
+    script (static/embed-frame.js); it is declared so that a frame's response may carry it (a
+    redirect keeps it in page.query) and the response cache keys on it."""
     return Page(request=request, lang=lang, site=site, base_url=settings.base_url)
 
 
@@ -77,3 +85,4 @@ LangDep = Annotated[Lang, Depends(page_lang)]
 FrameLangDep = Annotated[Lang, Depends(frame_lang)]
 PageDep = Annotated[Page, Depends(page)]
 FrameDep = Annotated[Page, Depends(frame)]
+DemoFormDep = Annotated[DemoForm, Depends()]

@@ -28,6 +28,7 @@ from app.seo.page import PageSeo, page_seo
 from app.settings import TEMPLATES_DIR
 from app.text.i18n import Lang, date_label, translate
 from app.web.assets import static_assets
+from app.web.http_cache import declared_query, query_names
 
 _SLASHES = re.compile(r"[/\\]{2,}")
 
@@ -88,6 +89,14 @@ class Page:
         return self.base_url + self.path
 
     @property
+    def query(self) -> str:
+        """The query parameters this page's route declares, as the response cache keys them: a
+        page may show or link these and nothing else of the query string (?utm_source=… must
+        not reach a page that is kept and served for every such URL)."""
+        scope = self.request.scope
+        return declared_query(scope, query_names(scope.get("route")))
+
+    @property
     def site_name(self) -> str:
         return self.site.name(self.lang)
 
@@ -139,7 +148,7 @@ class Page:
             site=self.site,
             site_title=self.site_name,
             path=local_path(self.path),
-            query_string=self.request.url.query,
+            query_string=self.query,
             base_url=self.base_url,
             seo=head,
         )

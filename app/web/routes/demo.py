@@ -14,17 +14,17 @@ from app.seo import jsonld
 from app.text.i18n import translate
 from app.web import embeds
 from app.web.demo_view import DEMO_TERM, demo_view
-from app.web.deps import PageDep
+from app.web.deps import DemoFormDep, PageDep
 from app.web.routing import PageRouter
 
 router = PageRouter()
 
 
 @router.page(urls.DEMO)
-def demo_page(page: PageDep) -> Response:
+def demo_page(page: PageDep, form: DemoFormDep) -> Response:
     """The live demo: a GET form whose results are rendered here, and updated by demo.js."""
     lang = page.lang
-    view = demo_view(page.request.query_params, lang)
+    view = demo_view(form.given(), lang)
     title = translate(lang, "demo_title")
     data = jsonld.web_page(
         site=page.site_ld(),
@@ -46,7 +46,7 @@ def demo_page(page: PageDep) -> Response:
         indexable=ok,
         linked=ok,
     )
-    query = page.request.url.query
+    query = page.query
     return page.render(
         "demo.html",
         head=head,

@@ -20,7 +20,7 @@ from app.seo.page import PageSeo
 from app.text.i18n import translate
 from app.web import embeds
 from app.web.demo_view import MORE_FIELDS, demo_view
-from app.web.deps import FrameDep, SessionDep, SettingsDep, SiteDep
+from app.web.deps import DemoFormDep, FrameDep, SessionDep, SettingsDep, SiteDep
 from app.web.errors import ProblemError, problem_responses
 from app.web.routing import PageRouter
 from app.web.schemas import OEmbed
@@ -42,7 +42,7 @@ def embed_term(page: FrameDep, term_id: str, session: SessionDep) -> Response:
     if term is None:
         found = queries.find_term_id(session=session, name=term_id)
         if found is not None:
-            return RedirectResponse(urls.embed_term(found, page.request.url.query), 301)
+            return RedirectResponse(urls.embed_term(found, page.query), 301)
         return embed_not_found(page)
     full_path = urls.term(page.lang, term.id)
     return page.render(
@@ -51,16 +51,16 @@ def embed_term(page: FrameDep, term_id: str, session: SessionDep) -> Response:
 
 
 @frames.page(urls.embed_demo())
-def embed_backprop(page: FrameDep) -> Response:
+def embed_backprop(page: FrameDep, form: DemoFormDep) -> Response:
     """The backpropagation demo, compact, to frame; the same query parameters as the demo."""
-    params = page.request.query_params
-    view = demo_view(params, page.lang)
+    given = form.given()
+    view = demo_view(given, page.lang)
     return page.render(
         "embed_backprop.html",
         head=_frame_head(page, urls.demo(page.lang)),
         status=view.status,
-        full_demo_url=urls.demo(page.lang, embeds.demo_query(page.request.url.query)),
-        more_open=any(name in params for name in MORE_FIELDS),
+        full_demo_url=urls.demo(page.lang, embeds.demo_query(page.query)),
+        more_open=any(name in given for name in MORE_FIELDS),
         **view.context,
     )
 
