@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import GLOSSARY, write
+from tests.test_cache_memory import response_cache
 from tests.test_loader import HEAD, term
 
 
@@ -145,3 +146,19 @@ def test_head_answers_with_the_headers_of_get(client: TestClient) -> None:
         assert head.content == b""
         assert head.headers["etag"] == get.headers["etag"], path
         assert head.headers["content-length"] == get.headers["content-length"], path
+
+
+def test_a_response_rendered_while_the_data_changed_is_not_kept(settings: Settings) -> None:
+    """The cache reads the data version once when it looks a request up, keys and tags the
+    response with that version, and reads it again once the response is rendered: if a reload
+    swapped the data in meanwhile, the response is sent but kept under no version's key."""
+    app = create_app(settings.model_copy(update={"reload_interval": 0}))
+    with TestClient(app) as client:
+        cache = response_cache(app)
+        versions = iter(["A", "B"])  # at the lookup, then after rendering
+        cache.version = lambda: next(versions)
+        assert client.get("/terms/relu").status_code == 200
+        assert len(cache.entries) == 0 and cache.size_bytes == 0
+        cache.version = lambda: "B"  # no change while rendering: kept, under that version
+        assert client.get("/terms/relu").status_code == 200
+        assert [key[:2] for key in cache.entries] == [("B", "/terms/relu")]
