@@ -1,15 +1,25 @@
 """The response cache's memory cannot be grown by clients: it is bounded in bytes
 (GLOSSARY_CACHE_BYTES), and only what changes a response makes a new entry — the path and the
 query parameters its route declares. A query parameter no route declares (?utm_source=…,
-?r=123) is served from the path's entry and never shows up in a page."""
+?r=123) is served from the path's entry and never shows up in a page. Last, a real server
+under thousands of distinct URLs and hundreds of the largest backprop answers stays within a
+fixed amount of memory over its size after a warm-up (its RSS, read from /proc)."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -19,6 +29,7 @@ from app.main import create_app
 from app.settings import ROOT, Settings
 from app.web.demo_view import FIELDS
 from app.web.http_cache import ENTRY_OVERHEAD, HttpCache, query_names
+from tests.conftest import GLOSSARY
 
 MiB = 1024 * 1024
 
@@ -218,3 +229,102 @@ def test_paths_are_remembered_in_a_bounded_memo(fresh: tuple[TestClient, HttpCac
     assert memo["/search"] == ("q",)
     client.get("/" + "x" * 300)  # a long path is resolved, not remembered
     assert "/" + "x" * 300 not in memo
+
+
+# ── A real server ──────────────────────────────────────────────────────────────────────────
+
+PAGES = ("/sitemap.xml", "/", "/terms/relu")
+DISTINCT_PAGES = 6000
+LARGEST_BACKPROPS = 300
+LARGEST = "/api/v1/backprop?steps=10000&x={x}"  # the most steps: about 220 kB of JSON
+MAX_GROWTH = 80 * MiB
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _rss(pid: int) -> int:
+    """The process's resident set size in bytes (VmRSS, which /proc gives in kB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmRSS for process {pid}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """uvicorn serving the app in a process of its own, on a free loopback port, with the
+    default cache budget."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLOSSARY_")}
+    env.update(
+        GLOSSARY_DATA=str(GLOSSARY),
+        GLOSSARY_DB=str(tmp_path / "glossary.sqlite"),
+        GLOSSARY_RELOAD_INTERVAL="0",
+    )
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.1)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_a_real_servers_memory_stays_bounded_under_distinct_urls(
+    server: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    """6,000 distinct query strings on three pages and 300 distinct backprop answers of the
+    largest size (about 67 MB of JSON, more than the 64 MiB budget). The backprop requests are
+    most of this test's run: each is about a quarter of a second of the server's CPU."""
+    base, process = server
+    statuses: dict[str, list[int]] = {"pages": [], "backprop": []}
+    with httpx.Client(base_url=base, timeout=60) as client:  # warm-up: every kind, a few times
+        for n in range(10):
+            for path in PAGES:
+                statuses["pages"].append(client.get(f"{path}?warm={n}").status_code)
+            statuses["backprop"].append(client.get(LARGEST.format(x=-1 - n)).status_code)
+    warm = _rss(process.pid)
+
+    def pages(first: int, step: int) -> None:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for n in range(first, DISTINCT_PAGES, step):
+                path = PAGES[n % len(PAGES)]
+                statuses["pages"].append(client.get(f"{path}?r={n}").status_code)
+
+    def backprops() -> None:  # one at a time: a process computes one large request at once
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for n in range(LARGEST_BACKPROPS):
+                response = client.get(LARGEST.format(x=n / 1000))
+                statuses["backprop"].append(response.status_code)
+
+    workers = [threading.Thread(target=pages, args=(first, 3)) for first in range(3)]
+    workers.append(threading.Thread(target=backprops))
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    grown = _rss(process.pid) - warm
+    assert statuses["pages"] == [200] * (DISTINCT_PAGES + 30)
+    assert statuses["backprop"] == [200] * (LARGEST_BACKPROPS + 10)
+    assert grown <= MAX_GROWTH, f"RSS grew by {grown / MiB:.1f} MiB"
