@@ -162,7 +162,8 @@ def test_a_variant_spelling_ranks_below_the_spelling_itself(db: sqlite3.Connecti
 
 
 @pytest.mark.parametrize(
-    ("label", "term_id"), [("目的関数", "cost-function"), ("勾配伝搬法", "backpropagation")]
+    ("label", "term_id"),
+    [("スキップ接続", "residual-connection"), ("勾配伝搬法", "backpropagation")],
 )
 def test_a_synonym_finds_its_term(db: sqlite3.Connection, label: str, term_id: str) -> None:
     hit = first(db, label)
