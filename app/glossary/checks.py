@@ -1,5 +1,6 @@
-"""Rules beyond one field: unique ids, refs that name a term, known senses and tags; and
-article bodies that would not render as written (raw HTML, javascript: or data: links).
+"""Rules beyond one field: unique ids, refs that name a term, known senses and tags; article
+bodies that would not render as written (raw HTML, javascript: or data: links); and the
+content lints of lints.py.
 
 Terms are checked one at a time as they are read (check_term); what the whole-document rules
 need of them is kept in a small Seen record, checked once the file is read (cross_check).
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.glossary import lints
 from app.glossary.problems import Problem
 from app.glossary.schema import TermEntry
 from app.glossary.yamlnodes import Located
@@ -27,6 +29,7 @@ class Seen:
     ids: list[tuple[str, Position]] = field(default_factory=list)  # as written, valid or not
     tags: list[tuple[str, Position]] = field(default_factory=list)
     refs: list[tuple[str, Position]] = field(default_factory=list)
+    lints: lints.Collector = field(default_factory=lambda: lints.Collector(everything=False))
 
 
 def note_id(raw: Any, index: int, located: Located, seen: Seen) -> None:
@@ -59,11 +62,15 @@ def check_term(
             seen.refs.append((relation.ref, located.mark((*place, "ref"))))
         if relation.sense is not None and relation.sense not in sense_ids:
             add((*place, "sense"), f"sense {relation.sense!r} is not one of this term's senses")
+    problems += lints.own_names(term, at, located.mark, filename)
+    problems += lints.antonym_conflicts(term, at, located.mark, filename)
+    seen.lints.add(term, at, located.mark)
     return problems
 
 
 def cross_check(seen: Seen, *, tags: Mapping[str, object], filename: str) -> list[Problem]:
-    """Every whole-document problem: duplicate ids, unknown tags, refs that name no term."""
+    """Every whole-document problem: duplicate ids, unknown tags, refs that name no term, and
+    the whole-document lints."""
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
     for term_id, (line, col) in seen.ids:
@@ -83,4 +90,5 @@ def cross_check(seen: Seen, *, tags: Mapping[str, object], filename: str) -> lis
             hint = difflib.get_close_matches(ref, known_ids, n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             problems.append(Problem(filename, *position, f"ref {ref!r} names no term{suggestion}"))
+    problems += seen.lints.finish(filename)
     return problems

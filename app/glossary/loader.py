@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from app.glossary import schema
+from app.glossary import lints, mentions, schema
 from app.glossary.checks import Seen, check_term, cross_check, note_id
-from app.glossary.problems import GlossaryError, Problem
+from app.glossary.problems import GlossaryError, Problem, Report
 from app.glossary.yamlnodes import Located, read_yaml
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 100,000-term glossary is about 45 MB
@@ -38,39 +38,57 @@ def load_bytes(path: Path) -> bytes:
         raise GlossaryError([Problem(path.name, 1, 1, message)]) from None
 
 
-def load_glossary(path: Path, *, part: bool = False) -> schema.Glossary:
-    """Read and validate the glossary at path; raise GlossaryError with every problem."""
-    return parse_glossary(load_bytes(path), filename=path.name, part=part)
+def load_glossary(
+    path: Path, *, part: bool = False, report: Report | None = None
+) -> schema.Glossary:
+    """Read and validate the glossary at path; raise GlossaryError with every error."""
+    return parse_glossary(load_bytes(path), filename=path.name, part=part, report=report)
 
 
-def parse_glossary(data: bytes, *, filename: str, part: bool = False) -> schema.Glossary:
+def parse_glossary(
+    data: bytes, *, filename: str, part: bool = False, report: Report | None = None
+) -> schema.Glossary:
     """Validate YAML bytes. With part=True, accept a bare `terms:` list and refs outside it."""
     terms: list[schema.TermEntry] = []
-    head = read_glossary(data, filename=filename, part=part, on_term=terms.append)
+    head = read_glossary(data, filename=filename, part=part, on_term=terms.append, report=report)
     return schema.Glossary(version=head.version, site=head.site, tags=head.tags, terms=terms)
 
 
 def read_glossary(
-    data: bytes, *, filename: str, on_term: OnValidTerm, part: bool = False
+    data: bytes,
+    *,
+    filename: str,
+    on_term: OnValidTerm,
+    part: bool = False,
+    report: Report | None = None,
 ) -> schema.Glossary:
     """Validate YAML bytes, giving each valid term to on_term, in order, as soon as it is read.
 
-    Return the glossary without its terms; raise GlossaryError with every problem. on_term may
+    Return the glossary without its terms; raise GlossaryError with every error. on_term may
     have been given terms of a file that proves invalid later: whatever it built is to be
-    thrown away then.
+    thrown away then. With a report (`check`), every lint runs, and the report gets the
+    warnings and the lints' summary, whether or not there are errors; without one (build,
+    reload), only what can be an error is looked for, and warnings are dropped.
     """
     text, problems = _decode(data, filename)
     if text is None:
         raise GlossaryError(problems)
-    reader = _Reader(filename, on_term, part=part)
+    reader = _Reader(filename, on_term, part=part, everything=report is not None)
+    if report is not None:  # where the bodies' lines stand, for the mention lint
+        reader.seen.lints.source = mentions.Source(text)
     located, problems = read_yaml(text, filename=filename, on_term=reader.term)
+    reader.seen.lints.source = None
     del text
     if located.data is None and problems:
         raise GlossaryError(problems)  # the file cannot be read through: only why
     reader.problems[:0] = problems
     head = reader.finish(located)
-    if reader.problems or head is None:
-        raise GlossaryError(reader.problems)
+    errors = [problem for problem in reader.problems if problem.severity == "error"]
+    if report is not None:
+        report.warnings = sorted(p for p in reader.problems if p.severity == "warning")
+        report.summary = reader.seen.lints.summary
+    if errors or head is None:
+        raise GlossaryError(errors)
     return head
 
 
@@ -92,12 +110,14 @@ def _decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
 class _Reader:
     """Validates the head and each term on its own, so one bad term hides no other problem."""
 
-    def __init__(self, filename: str, on_term: OnValidTerm, *, part: bool) -> None:
+    def __init__(
+        self, filename: str, on_term: OnValidTerm, *, part: bool, everything: bool
+    ) -> None:
         self.filename = filename
         self.on_term = on_term
         self.part = part
         self.problems: list[Problem] = []
-        self.seen = Seen()
+        self.seen = Seen(lints=lints.Collector(everything=everything))
         self.streamed = False
 
     def add(self, position: tuple[int, int], message: str) -> None:
