@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from app.glossary.build import build_from_yaml, built_terms
-from app.glossary.loader import load_glossary
-from app.glossary.problems import GlossaryError
+from app.glossary.loader import load_bytes, read_glossary
+from app.glossary.problems import GlossaryError, Problem, Report
+from app.glossary.schema import TermEntry
 from app.settings import Settings
 
 
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="validate a glossary YAML file")
     check.add_argument("path", nargs="?", type=Path, default=settings.data)
     check.add_argument("--part", action="store_true", help="a bare `terms:` list; skip refs")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
 
     build = commands.add_parser("build", help="validate and build the SQLite database")
     build.add_argument("path", nargs="?", type=Path, default=settings.data)
@@ -35,19 +37,36 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "check":
-        return _check(args.path, part=args.part)
+        return _check(args.path, part=args.part, strict=args.strict)
     if args.command == "build":
         return _build(args.path, args.db, quiet=args.quiet)
     return _serve(args.host, args.port, workers=args.workers, reload=args.reload)
 
 
-def _check(path: Path, *, part: bool) -> int:
+def _check(path: Path, *, part: bool, strict: bool) -> int:
+    """Print every error and warning in file order, then the lints' summary; errors (and,
+    with strict, warnings) fail. Terms are counted as they stream by, not kept."""
+    report, terms, errors = Report(), 0, list[Problem]()
+
+    def count(_: TermEntry) -> None:
+        nonlocal terms
+        terms += 1
+
     try:
-        glossary = load_glossary(path, part=part)
+        data = load_bytes(path)
+        read_glossary(data, filename=path.name, on_term=count, part=part, report=report)
     except GlossaryError as error:
-        _print_problems(error)
+        errors = error.problems
+    for problem in sorted([*errors, *report.warnings]):
+        print(problem, file=sys.stderr)
+    counts = [_plural(len(errors), "problem"), _plural(len(report.warnings), "warning")]
+    if errors or report.warnings:
+        print(", ".join(shown for shown in counts if not shown.startswith("0 ")), file=sys.stderr)
+    for line in report.summary:
+        print(line)
+    if errors or (strict and report.warnings):
         return 1
-    print(f"{path}: ok, {len(glossary.terms)} terms")
+    print(f"{path}: ok, {terms} terms")
     return 0
 
 
@@ -73,8 +92,11 @@ def _serve(host: str, port: int, *, workers: int, reload: bool) -> int:
 def _print_problems(error: GlossaryError) -> None:
     for problem in error.problems:
         print(problem, file=sys.stderr)
-    count = len(error.problems)
-    print(f"{count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+    print(_plural(len(error.problems), "problem"), file=sys.stderr)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _show_progress(done: int, total: int) -> None:
