@@ -45,12 +45,11 @@ def problems(text: str | bytes) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
-def test_the_bundled_glossary_loads_with_every_seed_entry() -> None:
+def test_the_bundled_glossary_loads_with_both_senses() -> None:
+    """The source lists themselves are pinned in tests/test_glossary_content.py."""
     glossary = load_glossary(GLOSSARY)
-    assert len(glossary.terms) >= 60
+    assert len(glossary.terms) >= 110
     backprop = next(t for t in glossary.terms if t.id == "backpropagation")
-    assert (len(backprop.synonyms), len(backprop.antonyms)) == (7, 6)
-    assert (len(backprop.collocations), len(backprop.related)) == (29, 38)
     assert {s.id for s in backprop.senses} == {"neural-networks", "measurement"}
     assert all(c.sense for c in backprop.collocations)
     assert backprop.body is not None and backprop.body.en
