@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.glossary.build import build_from_yaml, built_terms
+from app.glossary.build import build_from_yaml, build_lock, built_terms
 from app.glossary.loader import load_bytes, read_glossary
 from app.glossary.problems import GlossaryError, Problem, Report
 from app.glossary.schema import TermEntry
@@ -72,7 +72,10 @@ def _check(path: Path, *, part: bool, strict: bool) -> int:
 
 def _build(path: Path, db: Path, *, quiet: bool) -> int:
     try:
-        build_from_yaml(path, db, progress=None if quiet else _show_progress)
+        # The lock the server's workers build under: one build of db at a time, and none of
+        # them deletes another's temporary file taking it for one a killed build left.
+        with build_lock(db):
+            build_from_yaml(path, db, progress=None if quiet else _show_progress)
     except GlossaryError as error:
         _print_problems(error)
         print(f"{db}: not changed", file=sys.stderr)

@@ -8,12 +8,8 @@ served: its problems are logged and kept for /healthz.
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +18,7 @@ from sqlalchemy import Engine
 from app import search
 from app.data.db import open_engine, raw_connection_of
 from app.data.site import Site
-from app.glossary.build import ensure_database
+from app.glossary.build import build_lock, ensure_database
 from app.glossary.problems import GlossaryError
 from app.settings import Settings
 
@@ -104,7 +100,7 @@ class DataStore:
 
     def _load(self) -> Snapshot:
         db_path = self.settings.db_path
-        with _build_lock(db_path):
+        with build_lock(db_path):  # and removes what a killed build left
             version = ensure_database(self.settings.data, db_path)
         engine = open_engine(db_path)
         with engine.connect() as connection:
@@ -146,16 +142,3 @@ def _stat(path: Path) -> tuple[int, int, int]:
     except OSError:
         return (0, 0, 0)
     return (info.st_mtime_ns, info.st_size, info.st_ino)
-
-
-@contextmanager
-def _build_lock(db_path: Path) -> Iterator[None]:
-    """One builder at a time across worker processes sharing a database file."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(f"{db_path}.lock", os.O_CREAT | os.O_RDWR, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import logging
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,8 +22,12 @@ from app.glossary.schema import Glossary, TermEntry
 from app.glossary.search_index import SearchIndex
 from app.models import Meta, Relation, Tag, Term
 
+log = logging.getLogger("glossary")
+
 Progress = Callable[[int, int], None]  # terms written, and their total (0 until known)
 BATCH = 2_000
+# A build writes `.{db name}.XXXXXXXX.tmp` beside the database, then renames it into place.
+_TMP_PREFIX, _TMP_SUFFIX = ".", ".tmp"
 # The code that decides what the database holds (relative to app/).
 BUILDER_SOURCES = (
     "glossary/*.py",
@@ -109,11 +116,56 @@ def build_database(
 
 
 @contextmanager
+def build_lock(db_path: Path) -> Iterator[None]:
+    """Hold the builders' lock on db_path, then remove the temporaries that killed builds left.
+
+    The lock is an flock on `{db}.lock` beside the database, taken by the server (start-up and
+    every reload, in every worker) and by `python -m app build`: every build the project runs
+    writes its temporary file while holding it, so a temporary found by the holder belongs to
+    no live build, only to one that died (kill -9, power loss) before it could delete it.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(f"{db_path}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _remove_temporaries(db_path)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def temporaries(db_path: Path) -> list[Path]:
+    """The temporary files of builds of db_path (see _new_database), live or left behind."""
+    # mkstemp's names: the prefix, eight characters from [a-z0-9_], the suffix.
+    prefix, suffix = re.escape(f"{_TMP_PREFIX}{db_path.name}."), re.escape(_TMP_SUFFIX)
+    name = re.compile(rf"{prefix}[a-z0-9_]{{8}}{suffix}")
+    try:
+        entries = list(db_path.parent.iterdir())
+    except FileNotFoundError:
+        return []
+    return sorted(entry for entry in entries if name.fullmatch(entry.name))
+
+
+def _remove_temporaries(db_path: Path) -> None:
+    for path in temporaries(db_path):
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        log.warning("removed %s (%d bytes), left by a build that was interrupted", path, size)
+
+
+@contextmanager
 def _new_database(db_path: Path) -> Iterator[sqlite3.Connection]:
     """A connection to an empty database in a temporary file, in one transaction; the file
-    replaces db_path when the block ends without an exception, and is deleted otherwise."""
+    replaces db_path when the block ends without an exception, and is deleted otherwise.
+    A build killed before either is left as a temporary that build_lock() removes."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    fd, name = tempfile.mkstemp(
+        prefix=f"{_TMP_PREFIX}{db_path.name}.", suffix=_TMP_SUFFIX, dir=db_path.parent
+    )
     os.close(fd)
     tmp = Path(name)
     try:
