@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     embed_origins: str = "*"
     reload_interval: float = 1.0
+    # A changed YAML is reloaded once its size and mtime have stayed the same this many seconds,
+    # so a file caught halfway through being written is never served (app/data/store.py).
+    reload_settle: float = Field(3.0, ge=0)
     # The response cache's budget in bytes, per worker process (app/web/http_cache.py): bodies,
     # compressed variants and a small overhead per entry; 0 keeps no response.
     cache_bytes: int = 64 * 1024 * 1024

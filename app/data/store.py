@@ -1,15 +1,20 @@
 """The data being served: a built SQLite file and its engine, swapped atomically on reload.
 
-The YAML is checked at most once a second by a background thread; when its content changes
-the database is rebuilt (under a file lock, so several workers build it once) and the new
-engine replaces the old one between requests. An invalid YAML never replaces the data being
-served: its problems are logged and kept for /healthz.
+A background thread looks at the YAML's (mtime, size, inode) every reload_interval seconds. A
+change is acted on only once the file has stayed the same for reload_settle seconds, so a file
+caught halfway through being written in place (a writer that stalls at a term boundary leaves a
+valid, shorter glossary) is never served: the complete file is live within the settle window
+plus one interval of its last write. Then the database is rebuilt (under a file lock, so several
+workers build it once) and the new engine replaces the old one between requests. An invalid YAML
+never replaces the data being served: its problems are logged and kept for /healthz.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from app.settings import Settings
 log = logging.getLogger("glossary")
 
 RELOAD_INTERVAL = 1.0
+Stat = tuple[int, int, int]  # the YAML's mtime (ns), size and inode
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,14 @@ class Snapshot:
 class DataStore:
     """Holds the current snapshot; reload_if_changed() swaps in a new one."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self.problems: list[str] = []
         self._snapshot: Snapshot | None = None
-        self._seen: tuple[int, int, int] | None = None
+        self._seen: Stat | None = None  # the file as last loaded (or refused)
+        self._pending: Stat | None = None  # a change seen since, waiting to settle
+        self._pending_since = 0.0
+        self.clock = clock
         self._swap = threading.Lock()
 
     @property
@@ -65,12 +74,26 @@ class DataStore:
         self._seen = _stat(self.settings.data)
         self._snapshot = self._load()
 
+    @property
+    def settles_at(self) -> float | None:
+        """When a change seen and waiting will have settled (on the store's clock), or None."""
+        if self._pending is None:
+            return None
+        return self._pending_since + self.settings.reload_settle
+
     def reload_if_changed(self) -> bool:
-        """Rebuild and swap when the YAML's content changed; return whether it did."""
+        """Rebuild and swap when the YAML changed and has since stayed the same for the settle
+        window; return whether new data is being served."""
         seen = _stat(self.settings.data)
         if seen == self._seen:
+            self._pending = None  # changed and changed back: nothing to do
             return False
-        self._seen = seen
+        now = self.clock()
+        if seen != self._pending:
+            self._pending, self._pending_since = seen, now
+        if now - self._pending_since < self.settings.reload_settle:
+            return False  # still being written, perhaps: wait until it stays the same
+        self._seen, self._pending = seen, None
         try:
             snapshot = self._load()
         except GlossaryError as error:
@@ -129,14 +152,21 @@ class Watcher:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._stop.wait(self._next_wait()):
             try:
                 self.store.reload_if_changed()
             except Exception:  # the watcher must outlive any one failed reload
                 log.exception("reload failed")
 
+    def _next_wait(self) -> float:
+        """The interval, or less when a change settles sooner: it is looked at again then."""
+        settles_at = self.store.settles_at
+        if settles_at is None:
+            return self.interval
+        return max(0.0, min(self.interval, settles_at - self.store.clock()))
 
-def _stat(path: Path) -> tuple[int, int, int]:
+
+def _stat(path: Path) -> Stat:
     try:
         info = path.stat()
     except OSError:
