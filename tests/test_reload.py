@@ -1,5 +1,6 @@
 """Hot reload never serves a file caught halfway through being written: a change is loaded only
-once the YAML has stayed the same for the settle window (GLOSSARY_RELOAD_SETTLE).
+once the YAML has stayed the same for the settle window (GLOSSARY_RELOAD_SETTLE), and then the
+search package keeps the typo index of the new version only.
 
 The store is driven by hand on a clock the test sets, so what happens at each moment of the
 window is certain; a real server process shows the same end to end."""
@@ -20,10 +21,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from app import search
+from app.data.db import open_engine, raw_connection_of
 from app.data.store import DataStore
 from app.glossary.build import built_terms
 from app.glossary.loader import content_hash
 from app.main import create_app
+from app.search import typos
 from app.settings import ROOT, Settings
 from bench.gen_glossary import document, generate, to_yaml
 from tests.conftest import YAML_HEAD as HEAD
@@ -176,6 +180,33 @@ def test_an_atomic_replacement_is_served_by_the_running_app(tmp_path: Path) -> N
         version = content_hash(data.read_bytes())[:16]
         wait_for(lambda: client.get("/healthz").json()["data_version"] == version)
         assert "<h1>Slope</h1>" in client.get("/en/terms/gradient").text
+
+
+def test_after_a_reload_only_the_new_version_keeps_a_typo_index(tmp_path: Path) -> None:
+    data = write(tmp_path, HEAD + term())
+    settings = Settings(data=data, db=tmp_path / "g.sqlite", reload_interval=0, reload_settle=0)
+    store = DataStore(settings)
+    store.open()
+    old = store.version
+    assert old in typos.cached_versions()
+    reader = store.current.engine.connect()  # a request that began before the reload
+    write(tmp_path, HEAD + term(ja="勾配ベクトル"))
+    assert store.reload_if_changed()
+    assert typos.cached_versions() == [store.version]
+    # The request on the old version still finds a term one typo away, without its index
+    # being kept again.
+    hits = search.search(raw_connection_of(reader), "gradiant")
+    assert [hit.term_id for hit in hits] == ["gradient"]
+    assert typos.cached_versions() == [store.version]
+    reader.close()
+    engine = open_engine(settings.db_path)
+    with engine.connect() as connection:
+        assert [h.term_id for h in search.search(raw_connection_of(connection), "gradiant")] == [
+            "gradient"
+        ]
+    engine.dispose()
+    assert typos.cached_versions() == [store.version]
+    store.close()
 
 
 def wait_for(check: Callable[[], bool], seconds: float = 60) -> None:

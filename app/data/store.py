@@ -5,8 +5,9 @@ change is acted on only once the file has stayed the same for reload_settle seco
 caught halfway through being written in place (a writer that stalls at a term boundary leaves a
 valid, shorter glossary) is never served: the complete file is live within the settle window
 plus one interval of its last write. Then the database is rebuilt (under a file lock, so several
-workers build it once) and the new engine replaces the old one between requests. An invalid YAML
-never replaces the data being served: its problems are logged and kept for /healthz.
+workers build it once) and the new engine replaces the old one between requests, and the search
+package drops the old version's in-memory index. An invalid YAML never replaces the data being
+served: its problems are logged and kept for /healthz.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class DataStore:
             old, self._snapshot = self._snapshot, snapshot
         if old is not None:
             old.engine.dispose()
+        search.forget(except_version=snapshot.version)
         log.info("serving data version %s", snapshot.version[:16])
         return True
 

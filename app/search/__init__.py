@@ -9,7 +9,8 @@ A query is normalized the same way and cut to MAX_QUERY characters (longer input
 truncated, not refused), then looked up tier by tier while fewer than `limit` terms are found:
 exact, prefix (from one character), substring (from two), and, when nothing matched exactly,
 one typo (from TYPO_MIN characters, with rapidfuzz over an in-memory index of keys, cached per
-data hash; prepare() loads it ahead of the first query). User text reaches SQL only as bound
+data hash; prepare() loads it ahead of the first query, forget() drops every version but the
+one being served). User text reaches SQL only as bound
 parameters, and FTS5 only as quoted phrases. Any string gives a list, possibly empty.
 
 Modules: clean (limits and clean_query), keys (what the tables' writer and reader share),
@@ -22,7 +23,7 @@ import sqlite3
 
 from app.search.clean import MAX_LIMIT, MAX_QUERY, MAX_QUERY_PARAM, CleanQuery, clean_query
 from app.search.query import Hit, find
-from app.search.typos import prepare
+from app.search.typos import forget, prepare
 from app.text.normalize import normalize
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "CleanQuery",
     "Hit",
     "clean_query",
+    "forget",
     "normalize",
     "prepare",
     "search",
