@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # Expensive computations (backprop requests past a small amount of work) running at once in
     # each worker process; more are answered 503 with Retry-After (app/web/compute.py).
     compute_slots: int = Field(1, ge=1)
+    # Seconds such a computation may wait in line for a free slot before that 503; 0: none.
+    compute_wait: float = Field(0.5, ge=0, le=30)
 
     @field_validator("cache_bytes")
     @classmethod
