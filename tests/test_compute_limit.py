@@ -7,6 +7,7 @@ finds them busy never depends on timing."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import socket
 import threading
@@ -28,7 +29,13 @@ from app.backprop.contract import MAX_LAYER_STEPS, MAX_LAYERS, MAX_NEURONS, MAX_
 from app.main import create_app
 from app.settings import Settings
 from app.web.backprop_schemas import MAZUR_EXAMPLE
-from app.web.compute import INLINE_PASSES, INLINE_STEPS, ComputeSlots, compute_slots
+from app.web.compute import (
+    INLINE_PASSES,
+    INLINE_STEPS,
+    QUEUE_PER_SLOT,
+    ComputeSlots,
+    compute_slots,
+)
 from app.web.routes import meta
 from tests.conftest import GLOSSARY
 
@@ -112,19 +119,16 @@ def default_threadpool_full(client: TestClient) -> Iterator[None]:
 def answered(send: Callable[[], httpx.Response]) -> httpx.Response:
     """send() from another thread; a request that waited for a worker thread would never end
     while the pool is full, so it fails here instead of hanging the suite."""
-    result: list[httpx.Response] = []
-    thread = threading.Thread(target=lambda: result.append(send()), daemon=True)
-    thread.start()
-    thread.join(timeout=60)  # a guard against hanging, not a measurement
-    assert result, "the request waited for a busy worker thread"
-    return result[0]
+    return in_thread(send)()
 
 
 # ── Refused past the slots ─────────────────────────────────────────────────────────────────
 
 
-def test_the_default_is_one_slot_per_process(app: FastAPI) -> None:
-    assert compute_slots(app).slots == Settings().compute_slots == 1
+def test_the_default_is_one_slot_per_process_and_a_short_line(app: FastAPI) -> None:
+    slots = compute_slots(app)
+    assert (slots.slots, slots.wait, slots.queue) == (1, 0.5, QUEUE_PER_SLOT)
+    assert (Settings().compute_slots, Settings().compute_wait) == (1, 0.5)
 
 
 def test_a_computation_past_the_slots_is_refused_with_retry_after(
@@ -132,9 +136,10 @@ def test_a_computation_past_the_slots_is_refused_with_retry_after(
 ) -> None:
     slots = compute_slots(app)
     with holding(slots):
+        # each waits its 0.5 s in line, in vain, and leaves the line
         assert_busy(client.post(BACKPROP, json=most_work()))
         assert_busy(client.get(article(MAX_STEPS)))
-        assert slots.busy == slots.slots  # a refused request took nothing and left nothing
+        assert (slots.busy, slots.waiting) == (slots.slots, 0)  # took nothing, left nothing
     assert slots.busy == 0
     response = client.post(BACKPROP, json=most_work())
     assert response.status_code == 200
@@ -153,13 +158,14 @@ def test_a_refused_get_is_not_cached(app: FastAPI, client: TestClient) -> None:
 
 
 def test_n_slots_run_n_computations_and_refuse_the_next(settings: Settings) -> None:
+    """With GLOSSARY_COMPUTE_WAIT=0 there is no line: the n+1th is refused at once."""
     two = Settings(
         data=GLOSSARY, db=settings.db, base_url="http://testserver", compute_slots=2,
-        reload_interval=0,
+        compute_wait=0, reload_interval=0,
     )  # fmt: skip
     app = create_app(two)
     slots = compute_slots(app)
-    assert slots.slots == 2
+    assert (slots.slots, slots.queue) == (2, 0)
     with TestClient(app) as client:
         with holding(slots, 1):
             assert client.post(BACKPROP, json=most_work()).status_code == 200
@@ -170,6 +176,106 @@ def test_n_slots_run_n_computations_and_refuse_the_next(settings: Settings) -> N
 def test_compute_slots_must_be_at_least_one() -> None:
     with pytest.raises(ValueError, match="compute_slots"):
         Settings(compute_slots=0)
+    with pytest.raises(ValueError, match="compute_wait"):
+        Settings(compute_wait=-1)
+
+
+# ── The line ───────────────────────────────────────────────────────────────────────────────
+
+
+@pytest.fixture
+def patient(settings: Settings) -> Iterator[tuple[TestClient, ComputeSlots]]:
+    """An app whose requests may wait 30 s for a slot: long enough that the test, not the
+    clock, decides when a slot comes free."""
+    patient = Settings(
+        data=GLOSSARY, db=settings.db, base_url="http://testserver", compute_wait=30,
+        reload_interval=0,
+    )  # fmt: skip
+    app = create_app(patient)
+    with TestClient(app) as client:
+        yield client, compute_slots(app)
+
+
+def until(condition: Callable[[], bool]) -> None:
+    """Wait for the server's state to change (a guard against hanging, not a measurement)."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, "the state never changed"
+        time.sleep(0.01)
+
+
+def in_thread(send: Callable[[], httpx.Response]) -> Callable[[], httpx.Response]:
+    """Start send() in a thread; the returned function joins it and gives its response."""
+    result: list[httpx.Response] = []
+    thread = threading.Thread(target=lambda: result.append(send()), daemon=True)
+    thread.start()
+
+    def join() -> httpx.Response:
+        thread.join(timeout=120)  # a guard against hanging, not a measurement
+        assert result, "no answer"
+        return result[0]
+
+    return join
+
+
+def test_a_request_in_line_gets_the_slot_when_it_frees(
+    patient: tuple[TestClient, ComputeSlots],
+) -> None:
+    client, slots = patient
+    with holding(slots):
+        waiting = in_thread(lambda: client.post(BACKPROP, json=most_work()))
+        until(lambda: slots.waiting == 1)
+    assert waiting().status_code == 200
+    assert (slots.busy, slots.waiting) == (0, 0)
+
+
+def test_the_line_is_short_and_served_in_turn(patient: tuple[TestClient, ComputeSlots]) -> None:
+    client, slots = patient
+    assert slots.queue == QUEUE_PER_SLOT
+    with holding(slots):
+        line = []
+        for _ in range(slots.queue):
+            line.append(in_thread(lambda: client.post(BACKPROP, json=most_work())))
+            until(lambda: slots.waiting == len(line))
+        assert_busy(client.post(BACKPROP, json=most_work()))  # the line is full: at once
+        assert slots.waiting == slots.queue
+    assert [join().status_code for join in line] == [200] * slots.queue
+    assert (slots.busy, slots.waiting) == (0, 0)
+
+
+def test_a_cancelled_request_leaves_the_line_or_passes_its_slot_on() -> None:
+    """A request cancelled (its client gone) while in line takes nothing with it; one cancelled
+    just as a slot was handed to it gives that slot to the next in line, or frees it."""
+
+    async def scenario() -> None:
+        slots = ComputeSlots(1, wait=30)
+        assert slots.acquire()
+        in_line = asyncio.create_task(slots.acquire_or_wait())
+        while slots.waiting == 0:
+            await asyncio.sleep(0)
+        in_line.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await in_line
+        assert (slots.busy, slots.waiting) == (1, 0)
+
+        handed = asyncio.create_task(slots.acquire_or_wait())
+        behind = asyncio.create_task(slots.acquire_or_wait())
+        while slots.waiting < 2:
+            await asyncio.sleep(0)
+        slots.release()  # to `handed`, which is cancelled before it can run
+        handed.cancel()
+        try:
+            got_it = await handed  # asyncio.wait_for may deliver the slot despite the cancel
+        except asyncio.CancelledError:
+            got_it = False
+        if got_it:
+            slots.release()
+        assert await behind is True  # the slot reached the next in line
+        assert (slots.busy, slots.waiting) == (1, 0)
+        slots.release()
+        assert slots.busy == 0
+
+    asyncio.run(scenario())
 
 
 # ── Cheap requests ─────────────────────────────────────────────────────────────────────────
