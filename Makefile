@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_backprop_api.py
 	$(BIN)/python bench/bench_limits.py
 	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_fairness.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/lighthouse.py
 
