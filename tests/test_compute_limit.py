@@ -8,6 +8,7 @@ finds them busy never depends on timing."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import inspect
 import socket
 import threading
@@ -275,7 +276,9 @@ def test_a_cancelled_request_leaves_the_line_or_passes_its_slot_on() -> None:
         slots.release()
         assert slots.busy == 0
 
-    asyncio.run(scenario())
+    # A loop of its own, in a thread: another test's (a browser's) loop may be running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 # ── Cheap requests ─────────────────────────────────────────────────────────────────────────
