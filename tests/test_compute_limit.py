@@ -140,7 +140,7 @@ def test_a_computation_past_the_slots_is_refused_with_retry_after(
         # each waits its 0.5 s in line, in vain, and leaves the line
         assert_busy(client.post(BACKPROP, json=most_work()))
         assert_busy(client.get(article(MAX_STEPS)))
-        assert (slots.busy, slots.waiting) == (slots.slots, 0)  # took nothing, left nothing
+        assert (slots.busy, slots.waiting) == (slots.slots, 0)  # acquired nothing, left nothing
     assert slots.busy == 0
     response = client.post(BACKPROP, json=most_work())
     assert response.status_code == 200
