@@ -7,13 +7,9 @@ fixed amount of memory over its size after a warm-up (its RSS, read from /proc).
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +25,7 @@ from app.main import create_app
 from app.settings import ROOT, Settings
 from app.web.demo_view import FIELDS
 from app.web.http_cache import ENTRY_OVERHEAD, HttpCache, query_names
-from tests.conftest import GLOSSARY
+from tests.conftest import GLOSSARY, uvicorn_process
 
 MiB = 1024 * 1024
 
@@ -242,12 +238,6 @@ LARGEST = "/api/v1/backprop?steps=10000&x={x}"  # the most steps: about 220 kB o
 MAX_GROWTH = 80 * MiB
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _rss(pid: int) -> int:
     """The process's resident set size in bytes (VmRSS, which /proc gives in kB)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -260,37 +250,13 @@ def _rss(pid: int) -> int:
 def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """uvicorn serving the app in a process of its own, on a free loopback port, with the
     default cache budget."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GLOSSARY_")}
-    env.update(
-        GLOSSARY_DATA=str(GLOSSARY),
-        GLOSSARY_DB=str(tmp_path / "glossary.sqlite"),
-        GLOSSARY_RELOAD_INTERVAL="0",
-    )
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.1)
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    settings = {
+        "GLOSSARY_DATA": str(GLOSSARY),
+        "GLOSSARY_DB": str(tmp_path / "glossary.sqlite"),
+        "GLOSSARY_RELOAD_INTERVAL": "0",
+    }
+    with uvicorn_process(settings) as running:
+        yield running
 
 
 def test_a_real_servers_memory_stays_bounded_under_distinct_urls(

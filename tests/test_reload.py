@@ -8,10 +8,6 @@ window is certain; a real server process shows the same end to end."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,10 +24,10 @@ from app.glossary.build import built_terms
 from app.glossary.loader import content_hash
 from app.main import create_app
 from app.search import typos
-from app.settings import ROOT, Settings
+from app.settings import Settings
 from bench.gen_glossary import document, generate, to_yaml
 from tests.conftest import YAML_HEAD as HEAD
-from tests.conftest import write
+from tests.conftest import uvicorn_process, write
 from tests.test_loader import term
 
 TERMS = 2_000
@@ -216,48 +212,19 @@ def wait_for(check: Callable[[], bool], seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path, texts: tuple[str, str, int]) -> Iterator[tuple[str, Path]]:
     """A real server process on the old text, checking the YAML every 0.1 s, settle 3 s."""
     old, _new, _half = texts
     data = write(tmp_path, old)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GLOSSARY_")}
-    env.update(
-        GLOSSARY_DATA=str(data),
-        GLOSSARY_DB=str(tmp_path / "g.sqlite"),
-        GLOSSARY_RELOAD_INTERVAL="0.1",
-        GLOSSARY_RELOAD_SETTLE=str(SETTLE),
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+    settings = {
+        "GLOSSARY_DATA": str(data),
+        "GLOSSARY_DB": str(tmp_path / "g.sqlite"),
+        "GLOSSARY_RELOAD_INTERVAL": "0.1",
+        "GLOSSARY_RELOAD_SETTLE": str(SETTLE),
+    }
+    with uvicorn_process(settings) as (base, _process):
         yield base, data
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def test_a_server_never_serves_a_half_written_file(
